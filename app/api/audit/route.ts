@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { apiRoute, parseSearchParams } from '@/lib/api/handler';
+import { listRecentAudit } from '@/lib/auth/audit';
+
+const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+/** The audit log names people and what they did: admins only. */
+export const GET = apiRoute('admin', async ({ request }) => {
+  const { limit } = parseSearchParams(request, auditQuery);
+  return { entries: await listRecentAudit(limit) };
+});

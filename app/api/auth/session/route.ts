@@ -1,0 +1,4 @@
+import { apiRoute } from '@/lib/api/handler';
+
+/** Who am I: the client uses it to show the user and hide actions the role cannot take. */
+export const GET = apiRoute('viewer', async ({ session }) => ({ user: session.user, role: session.role, expiresAt: session.expiresAt }));

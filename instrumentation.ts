@@ -1,0 +1,9 @@
+/**
+ * Runs once per server start: bad configuration stops `next start` with the
+ * field named, instead of surfacing as 500s later.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { validateStartupConfig } = await import('@/lib/startup');
+  validateStartupConfig();
+}

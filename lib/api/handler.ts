@@ -1,0 +1,96 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { z, ZodError } from 'zod';
+import { isSameOrigin } from '@/lib/auth/origin';
+import { sessionFromRequest } from '@/lib/auth/guard';
+import { hasRole, type Role } from '@/lib/auth/roles';
+import type { Session } from '@/lib/auth/session-token';
+import { ApiError } from './errors';
+
+/**
+ * Route handlers are: this wrapper (session, role, Origin on mutations, error
+ * mapping) + a zod parse + one lib/ call. Nothing else belongs in app/api.
+ */
+
+const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+type RouteParams = Record<string, string | string[] | undefined>;
+interface RouteContext<P> {
+  params: Promise<P>;
+}
+
+export interface ApiRequestContext<P> {
+  request: NextRequest;
+  session: Session;
+  params: P;
+}
+
+export function toErrorResponse(error: unknown): NextResponse {
+  if (error instanceof ApiError) return NextResponse.json(error.toBody(), { status: error.status });
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const field = issue?.path.join('.') || undefined;
+    const apiError = new ApiError('bad_request', `${field ?? 'request'}: ${issue?.message ?? 'invalid'}`, field);
+    return NextResponse.json(apiError.toBody(), { status: 400 });
+  }
+  console.error('[api] unexpected error', error);
+  return NextResponse.json(new ApiError('internal', 'internal error').toBody(), { status: 500 });
+}
+
+function requestHost(request: NextRequest): string | null {
+  return request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+}
+
+export function assertSameOrigin(request: NextRequest): void {
+  if (!isSameOrigin(request.headers.get('origin'), requestHost(request))) {
+    throw new ApiError('forbidden', 'Origin header missing or not this site', 'Origin');
+  }
+}
+
+function toResponse(result: unknown): Response {
+  return result instanceof Response ? result : NextResponse.json(result);
+}
+
+/** A signed-in route: 401 without a session, 403 below `required`, Origin checked on mutations. */
+export function apiRoute<P extends RouteParams = RouteParams>(
+  required: Role,
+  handler: (context: ApiRequestContext<P>) => Promise<unknown>,
+) {
+  return async (request: NextRequest, context: RouteContext<P>): Promise<Response> => {
+    try {
+      const session = sessionFromRequest(request);
+      if (!session) throw new ApiError('unauthorized', 'sign in first');
+      if (!hasRole(session.role, required)) throw new ApiError('forbidden', `this needs the ${required} role`);
+      if (MUTATING_METHODS.has(request.method)) assertSameOrigin(request);
+      return toResponse(await handler({ request, session, params: await context.params }));
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+/** A public route (health probes, sign-in): same error mapping, Origin still checked on mutations. */
+export function publicRoute(handler: (request: NextRequest) => Promise<unknown>) {
+  return async (request: NextRequest): Promise<Response> => {
+    try {
+      if (MUTATING_METHODS.has(request.method)) assertSameOrigin(request);
+      return toResponse(await handler(request));
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+/** Parses a JSON body; a 400 names the first bad field. */
+export async function parseJsonBody<S extends z.ZodType>(request: NextRequest, schema: S): Promise<z.infer<S>> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new ApiError('bad_request', 'body must be JSON', 'body');
+  }
+  return schema.parse(body);
+}
+
+export function parseSearchParams<S extends z.ZodType>(request: NextRequest, schema: S): z.infer<S> {
+  return schema.parse(Object.fromEntries(request.nextUrl.searchParams));
+}

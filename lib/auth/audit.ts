@@ -1,0 +1,60 @@
+import { getControlPool } from '@/lib/control/db';
+import type { Role } from './roles';
+
+export type AuditResult = 'ok' | 'refused' | 'failed';
+
+export interface AuditEntry {
+  actor: string;
+  actorRole: Role | 'anonymous';
+  /** Dotted verb, e.g. `auth.login`, `backend.cancel`. */
+  action: string;
+  target?: string;
+  result: AuditResult;
+  detail?: Record<string, unknown>;
+}
+
+const INSERT_AUDIT_ROW = `
+  insert into audit_log (actor, actor_role, action, target, result, detail)
+  values ($1, $2, $3, $4, $5, $6)`;
+
+const SELECT_RECENT_AUDIT_ROWS = `
+  select id, at, actor, actor_role, action, target, result, detail
+  from audit_log
+  order by id desc
+  limit $1`;
+
+export async function writeAudit(entry: AuditEntry): Promise<void> {
+  await getControlPool().query(INSERT_AUDIT_ROW, [
+    entry.actor,
+    entry.actorRole,
+    entry.action,
+    entry.target ?? null,
+    entry.result,
+    JSON.stringify(entry.detail ?? {}),
+  ]);
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actor: string;
+  actorRole: string;
+  action: string;
+  target: string | null;
+  result: AuditResult;
+  detail: Record<string, unknown>;
+}
+
+export async function listRecentAudit(limit: number): Promise<AuditRow[]> {
+  const { rows } = await getControlPool().query(SELECT_RECENT_AUDIT_ROWS, [limit]);
+  return rows.map((row) => ({
+    id: String(row.id),
+    at: new Date(row.at).toISOString(),
+    actor: row.actor,
+    actorRole: row.actor_role,
+    action: row.action,
+    target: row.target,
+    result: row.result,
+    detail: row.detail,
+  }));
+}

@@ -1,0 +1,23 @@
+import pg from 'pg';
+import { getEnv } from '@/lib/env';
+import { getFleet } from '@/lib/fleet/topology';
+
+let pool: pg.Pool | undefined;
+
+/** The control-plane pool (tenant directory, audit log), created on first use. */
+export function getControlPool(): pg.Pool {
+  if (!pool) {
+    const timeoutMs = getEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
+    pool = new pg.Pool({
+      connectionString: getFleet().control.url,
+      max: 5,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs * 2,
+      idleTimeoutMillis: 30_000,
+      application_name: 'shardscope',
+    });
+    // An idle client losing its server must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+  }
+  return pool;
+}

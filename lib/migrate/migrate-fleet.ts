@@ -1,0 +1,43 @@
+import path from 'node:path';
+import pg from 'pg';
+import type { FleetFile } from '@/lib/fleet/fleet-file';
+import { applyMigrations } from './migrator';
+
+export const CONTROL_MIGRATIONS_DIR = path.resolve('supabase/migrations');
+export const SHARD_MIGRATIONS_DIR = path.resolve('supabase/shards/migrations');
+
+const UPSERT_SHARD = `
+  insert into shards (id, name)
+  values ($1, $2)
+  on conflict (id) do update set name = excluded.name`;
+
+async function withClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface FleetMigrationReport {
+  control: string[];
+  shards: Record<string, string[]>;
+}
+
+/**
+ * Migrates the control plane and every shard primary, then registers the
+ * fleet file's shards in the control plane's `shards` table.
+ */
+export async function migrateFleet(fleet: FleetFile): Promise<FleetMigrationReport> {
+  const control = await withClient(fleet.control.url, async (client) => {
+    const applied = await applyMigrations(client, CONTROL_MIGRATIONS_DIR);
+    for (const shard of fleet.shards) await client.query(UPSERT_SHARD, [shard.id, shard.name ?? shard.id]);
+    return applied;
+  });
+  const shardReports = await Promise.all(
+    fleet.shards.map(async (shard) => [shard.id, await withClient(shard.adminUrl, (client) => applyMigrations(client, SHARD_MIGRATIONS_DIR))] as const),
+  );
+  return { control, shards: Object.fromEntries(shardReports) };
+}
