@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = import.meta.dirname;
+
+/** The integration sandbox: its own name and ports, so it runs beside the demo (54300) and e2e (56300). */
+export const INTEGRATION_SANDBOX = { name: 'it', basePort: 55300 };
+
+export default defineConfig({
+  resolve: { alias: { '@': root } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/integration/global-setup.ts'],
+          // The tests stop and pause nodes of one shared sandbox: one file at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          env: {
+            SANDBOX_NAME: INTEGRATION_SANDBOX.name,
+            SANDBOX_BASE_PORT: String(INTEGRATION_SANDBOX.basePort),
+            SHARDSCOPE_FLEET_FILE: path.join(root, '.sandbox', INTEGRATION_SANDBOX.name, 'fleet.json'),
+            SHARDSCOPE_SESSION_SECRET: 'integration-tests-session-secret-0123456789',
+            SHARDSCOPE_ADMIN_PASSWORD: 'integration-admin',
+            SHARDSCOPE_VIEWER_PASSWORD: 'integration-viewer',
+          },
+        },
+      },
+    ],
+  },
+});
