@@ -1,10 +1,7 @@
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { INTEGRATION_SANDBOX, fleetFilePath } from './tests/integration/sandbox';
 
 const root = import.meta.dirname;
-
-/** The integration sandbox: its own name and ports, so it runs beside the demo (54300) and e2e (56300). */
-export const INTEGRATION_SANDBOX = { name: 'it', basePort: 55300 };
 
 export default defineConfig({
   resolve: { alias: { '@': root } },
@@ -28,7 +25,7 @@ export default defineConfig({
           env: {
             SANDBOX_NAME: INTEGRATION_SANDBOX.name,
             SANDBOX_BASE_PORT: String(INTEGRATION_SANDBOX.basePort),
-            SHARDSCOPE_FLEET_FILE: path.join(root, '.sandbox', INTEGRATION_SANDBOX.name, 'fleet.json'),
+            SHARDSCOPE_FLEET_FILE: fleetFilePath,
             SHARDSCOPE_SESSION_SECRET: 'integration-tests-session-secret-0123456789',
             SHARDSCOPE_ADMIN_PASSWORD: 'integration-admin',
             SHARDSCOPE_VIEWER_PASSWORD: 'integration-viewer',

@@ -18,7 +18,8 @@ export const FLEET_OVERVIEW_TTL_MS = 1000;
 
 const overviewFlight = new SingleFlight<FleetOverview>(FLEET_OVERVIEW_TTL_MS);
 
-async function collectFleetOverview(): Promise<FleetOverview> {
+/** One uncoalesced round trip to every node and pooler. */
+export async function collectFleetOverview(): Promise<FleetOverview> {
   const fleet = getFleet();
   const nodes = fleet.shards.flatMap((shard) => shard.nodes);
   const [nodeProbes, poolerProbes] = await Promise.all([

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * The integration sandbox: its own name and ports, so it runs beside the demo
+ * (base 54300) and the e2e sandbox (56300). Port layout: see scripts/sandbox.sh.
+ */
+export const INTEGRATION_SANDBOX = { name: 'it', basePort: 55300 } as const;
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+export const sandboxDir = path.join(repoRoot, '.sandbox', INTEGRATION_SANDBOX.name);
+export const fleetFilePath = path.join(sandboxDir, 'fleet.json');
+
+export function sandbox(...args: string[]): string {
+  return execFileSync('bash', [path.join(repoRoot, 'scripts', 'sandbox.sh'), ...args], {
+    env: { ...process.env, SANDBOX_NAME: INTEGRATION_SANDBOX.name, SANDBOX_BASE_PORT: String(INTEGRATION_SANDBOX.basePort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+}
+
+export function nodePort(shard: number, role: 'primary' | 'replica'): number {
+  return INTEGRATION_SANDBOX.basePort + shard * 10 + (role === 'replica' ? 1 : 0);
+}
+
+function sandboxPassword(): string {
+  const secrets = readFileSync(path.join(sandboxDir, 'secrets.env'), 'utf8');
+  const match = /^SANDBOX_PASSWORD=(\S+)$/m.exec(secrets);
+  if (!match) throw new Error('secrets.env has no SANDBOX_PASSWORD');
+  return match[1];
+}
+
+/** A superuser connection to one node: the tests play the operator at a psql prompt. */
+export async function withSuperuser<T>(port: number, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: `postgres://shardscope_admin:${sandboxPassword()}@127.0.0.1:${port}/app` });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    last = await probe();
+  }
+  return last;
+}
