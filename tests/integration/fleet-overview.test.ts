@@ -77,17 +77,20 @@ describe('fleet overview against the sandbox fleet', () => {
 
   it('shows a stopped replica as down within 2 s while the rest of the fleet answers', async () => {
     sandbox('stop-node', 'shard-2-replica-1');
-    const started = performance.now();
-    const overview = await collectFleetOverview();
-    const elapsedMs = performance.now() - started;
+    try {
+      const started = performance.now();
+      const overview = await collectFleetOverview();
+      const elapsedMs = performance.now() - started;
 
-    expect(elapsedMs).toBeLessThan(2000);
-    expect(node(overview, 'shard-2-replica-1')).toMatchObject({ up: false, error: 'connection refused' });
-    expect(node(overview, 'shard-2-primary').up).toBe(true);
-    expect(overview.shards[1].health).toBe('degraded');
-    expect(overview.shards[0].health).toBe('healthy');
-
-    sandbox('start-node', 'shard-2-replica-1');
+      expect(elapsedMs).toBeLessThan(2000);
+      // A pooled connection sees the shutdown ("lost"); a new one is refused.
+      expect(node(overview, 'shard-2-replica-1')).toMatchObject({ up: false, error: expect.stringMatching(/connection (refused|lost)/) });
+      expect(node(overview, 'shard-2-primary').up).toBe(true);
+      expect(overview.shards[1].health).toBe('degraded');
+      expect(overview.shards[0].health).toBe('healthy');
+    } finally {
+      sandbox('start-node', 'shard-2-replica-1');
+    }
     await eventually(collectFleetOverview, (next) => node(next, 'shard-2-replica-1').replication?.streaming === true);
   });
 
@@ -111,7 +114,7 @@ describe('fleet overview against the sandbox fleet', () => {
       withSuperuser(nodePort(1, 'primary'), async (client) => {
         const { rows } = await client.query(
           `select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
-           where query like '%superuser_reserved_connections%' and query not like '%pg_stat_statements%'`,
+           where query like '%pg_is_wal_replay_paused()%' and query not like '%pg_stat_statements%'`,
         );
         return rows[0].calls as number;
       });
