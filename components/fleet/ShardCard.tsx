@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ShardOverview } from '@/lib/monitor/fleet-overview-model';
 import { StatusBadge, type BadgeTone } from '@/components/ui/StatusBadge';
 import { NodeTable } from './NodeTable';
@@ -10,7 +11,7 @@ export function ShardCard({ shard }: { shard: ShardOverview }) {
     <section className="card" data-testid="shard-card" data-shard-id={shard.id} aria-label={shard.name}>
       <header>
         <h2>
-          {shard.name} <span className="subtle mono">{shard.id}</span>
+          <Link href={`/shards/${encodeURIComponent(shard.id)}`}>{shard.name}</Link> <span className="subtle mono">{shard.id}</span>
         </h2>
         <StatusBadge tone={HEALTH_TONE[shard.health]} testId="shard-health">
           {shard.health}
