@@ -1,7 +1,7 @@
 import path from 'node:path';
 
-/** The e2e sandbox and server: own ports, so the run sits beside the demo (54300/3000) and integration (55300). */
-export const E2E_SANDBOX = { name: 'e2e', basePort: 56300 } as const;
+/** The e2e sandbox and server: own ports, so the run sits beside the demo (24300/3000) and integration (24500). */
+export const E2E_SANDBOX = { name: 'e2e', basePort: 24700 } as const;
 export const E2E_WEB_PORT = 3100;
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_WEB_PORT}`;
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import path from 'node:path';
 
 const SANDBOX_NAME = process.env.SANDBOX_NAME ?? 'demo';
-const SANDBOX_BASE_PORT = process.env.SANDBOX_BASE_PORT ?? '54300';
+const SANDBOX_BASE_PORT = process.env.SANDBOX_BASE_PORT ?? '24300';
 const WEB_PORT = process.env.PORT ?? '3000';
 const DIST_DIR = process.env.SHARDSCOPE_DIST_DIR ?? '.next';
 const sandboxDir = path.resolve('.sandbox', SANDBOX_NAME);

@@ -2,7 +2,9 @@
 # Local sandbox fleet for Shardscope: a control-plane Postgres, Redis, and two
 # shards, each a primary + streaming replica + PgBouncer. Everything runs from
 # $REPO/.sandbox/$SANDBOX_NAME (git-ignored); several sandboxes run side by side
-# on different base ports (demo 54300, integration tests 55300, e2e 56300).
+# on different base ports (demo 24300, integration tests 24500, e2e 24700).
+# Base ports stay below 32768, Linux's ephemeral range (32768-60999): a listener
+# there can collide with the local port of some outgoing connection.
 #
 # Usage: bash scripts/sandbox.sh COMMAND
 #   up                   create (first time) or start the fleet; idempotent. Prints
@@ -21,7 +23,7 @@
 #
 # Environment:
 #   SANDBOX_NAME       default demo ([A-Za-z0-9_.-])
-#   SANDBOX_BASE_PORT  default 54300, or the one recorded in ports.env by the first
+#   SANDBOX_BASE_PORT  default 24300, or the one recorded in ports.env by the first
 #                      `up`; a different explicit value for an existing sandbox fails.
 #
 # Ports (B = SANDBOX_BASE_PORT):
@@ -155,7 +157,7 @@ resolve_base_port() {
   if [ -f "$DIR/ports.env" ]; then
     recorded=$(sed -n 's/^SANDBOX_BASE_PORT=//p' "$DIR/ports.env")
   fi
-  BASE=${SANDBOX_BASE_PORT:-${recorded:-54300}}
+  BASE=${SANDBOX_BASE_PORT:-${recorded:-24300}}
   if [ -n "$recorded" ] && [ "$BASE" != "$recorded" ]; then
     if [ "$cmd" = up ]; then
       die "sandbox '$SANDBOX_NAME' was created with SANDBOX_BASE_PORT=$recorded (not $BASE); use that, or run 'down --purge' first"

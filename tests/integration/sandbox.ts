@@ -5,13 +5,13 @@ import pg from 'pg';
 
 /**
  * The integration sandbox: its own name and ports, so it runs beside the demo
- * (base 54300) and the e2e sandbox (56300). Port layout: see scripts/sandbox.sh.
+ * (base 24300) and the e2e sandbox (24700). Port layout: see scripts/sandbox.sh.
  * SHARDSCOPE_IT_SANDBOX / SHARDSCOPE_IT_BASE_PORT give a second checkout or a
  * parallel run its own.
  */
 export const INTEGRATION_SANDBOX = {
   name: process.env.SHARDSCOPE_IT_SANDBOX ?? 'it',
-  basePort: Number(process.env.SHARDSCOPE_IT_BASE_PORT ?? 55300),
+  basePort: Number(process.env.SHARDSCOPE_IT_BASE_PORT ?? 24500),
 } as const;
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
