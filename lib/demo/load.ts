@@ -5,6 +5,35 @@ import { recordTenantUsage } from '@/lib/tenants/usage-counters';
 import type { UsageCounter } from '@/lib/tenants/usage-keys';
 import type { RoutedTenant } from './tenant-directory';
 import { tenantCacheHitRate, weightedTenantPicker } from './tenant-profiles';
+import {
+  TENANT_ID_RANGES,
+  ORDER_BY_ID,
+  EVENT_BY_ID,
+  USER_BY_ID,
+  RECENT_ORDERS,
+  EVENTS_PAGE,
+  INSERT_EVENT,
+  INSERT_ORDER,
+  UPDATE_ORDER_STATUS,
+  SLOW_WAITING_REPORT,
+  UNINDEXED_EVENT_SEARCH,
+  LOCK_NEWEST_ORDER,
+  SLOW_QUERY_SHARE,
+  BIG_TENANT_ROWS,
+  IDLE_TRANSACTION_CHANCE,
+  MAX_IDLE_TRANSACTIONS,
+  QUERY_TIMEOUT_MS,
+  OUTAGE_LOG_INTERVAL_MS,
+  MAX_BACKOFF_MS,
+  MAX_CACHE_HITS_PER_MISS,
+  OPERATION_MIX,
+  Operation,
+  EVENT_KINDS,
+  PATHS,
+  COUNTRIES,
+  ORDER_STATUSES,
+  SEARCH_TERMS,
+} from './load-queries';
 
 /**
  * Demo traffic: app-like sessions, one tenant each, against the shard
@@ -13,98 +42,6 @@ import { tenantCacheHitRate, weightedTenantPicker } from './tenant-profiles';
  * show. Paced to a target rate so the sandbox machine stays usable.
  */
 
-/** The tenant's id ranges: the first screen an app shows, and what the session's point reads aim at. PK probes only. */
-const TENANT_ID_RANGES = `
-  select (select min(id) from orders where tenant_id = $1) as first_order_id,
-         (select max(id) from orders where tenant_id = $1) as last_order_id,
-         (select min(id) from events where tenant_id = $1) as first_event_id,
-         (select max(id) from events where tenant_id = $1) as last_event_id,
-         (select min(id) from app_users where tenant_id = $1) as first_user_id,
-         (select max(id) from app_users where tenant_id = $1) as last_user_id`;
-/** Order detail page: one PK lookup. */
-const ORDER_BY_ID = `
-  select id, user_id, amount_cents, status, created_at from orders
-  where tenant_id = $1 and id = $2`;
-/** Event detail: one PK lookup. */
-const EVENT_BY_ID = `
-  select id, kind, payload, created_at from events
-  where tenant_id = $1 and id = $2`;
-/** Profile page: one PK lookup. */
-const USER_BY_ID = `
-  select id, email, created_at from app_users
-  where tenant_id = $1 and id = $2`;
-/** Latest orders list: a short backward range scan of the tenant's PK range. */
-const RECENT_ORDERS = `
-  select id, user_id, amount_cents, status, created_at from orders
-  where tenant_id = $1
-  order by id desc
-  limit 20`;
-/** Activity feed page below a cursor: a short PK range scan. */
-const EVENTS_PAGE = `
-  select id, kind, payload ->> 'path' as path, created_at from events
-  where tenant_id = $1 and id < $2
-  order by id desc
-  limit 50`;
-/** Records an app event; the new id extends the session's range for later reads. */
-const INSERT_EVENT = `
-  insert into events (tenant_id, kind, payload)
-  values ($1, $2, $3::jsonb)
-  returning id`;
-/** Places an order (status defaults to open). */
-const INSERT_ORDER = `
-  insert into orders (tenant_id, user_id, amount_cents)
-  values ($1, $2, $3)
-  returning id`;
-/** Moves an order along; aimed at the newest order now and then, where it may queue behind an open transaction. */
-const UPDATE_ORDER_STATUS = `
-  update orders set status = $3, updated_at = now()
-  where tenant_id = $1 and id = $2`;
-/** Deliberately slow (1.5–2.5 s): a report waiting on something inside the query; feeds the slow-query views. */
-const SLOW_WAITING_REPORT = `
-  select pg_sleep($2), count(*) as open_orders from orders
-  where tenant_id = $1 and status = 'open'`;
-/**
- * Deliberately unindexed: free-text search through every event payload of a
- * big tenant (casts and scans all of them; ~50–100 ms at 40k events, against
- * well under 1 ms for the PK lookups), the query a missing-index view should flag.
- */
-const UNINDEXED_EVENT_SEARCH = `
-  select id, kind, payload ->> 'path' as path, created_at from events
-  where tenant_id = $1 and payload::text ilike $2
-  order by created_at desc
-  limit 20`;
-/** Locks the tenant's newest order and is then left open: the idle-in-transaction session operators hunt. */
-const LOCK_NEWEST_ORDER = `
-  update orders set status = 'paid', updated_at = now()
-  where tenant_id = $1 and id = (select max(id) from orders where tenant_id = $1)`;
-
-/** About one query in fifty is deliberately slow (or, for big tenants, half the time unindexed). */
-const SLOW_QUERY_SHARE = 1 / 50;
-/** Tenants at least this big may get the unindexed search instead of the waiting report. */
-const BIG_TENANT_ROWS = 10_000;
-/** Chance per query of opening an idle-in-transaction session (about one every 15 s at 25 q/s)… */
-const IDLE_TRANSACTION_CHANCE = 1 / 400;
-/** …never more than two at a time: each holds one of the shard's five pooled server connections. */
-const MAX_IDLE_TRANSACTIONS = 2;
-/** Longer than the longest idle transaction (20 s), so an update queued behind one waits rather than failing. */
-const QUERY_TIMEOUT_MS = 25_000;
-const OUTAGE_LOG_INTERVAL_MS = 10_000;
-const MAX_BACKOFF_MS = 10_000;
-/** Hits served from cache before a read reaches the database are capped, so one lucky roll stays plausible. */
-const MAX_CACHE_HITS_PER_MISS = 50;
-
-/** [operation, share of ordinary traffic]: mostly reads, as in any OLTP app. */
-const OPERATION_MIX = [
-  ['order_by_id', 25], ['event_by_id', 10], ['user_by_id', 5], ['recent_orders', 15], ['events_page', 15],
-  ['insert_event', 18], ['insert_order', 5], ['update_order_status', 7],
-] as const;
-type Operation = (typeof OPERATION_MIX)[number][0] | 'slow_waiting_report' | 'unindexed_event_search';
-
-const EVENT_KINDS = ['page_view', 'api_request', 'search', 'login', 'order_created', 'email_sent', 'error'];
-const PATHS = ['/', '/orders', '/orders/:id', '/search', '/settings', '/billing', '/reports'];
-const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'BR', 'IN', 'JP'];
-const ORDER_STATUSES = ['paid', 'shipped', 'cancelled', 'refunded'];
-const SEARCH_TERMS = ['lorem', 'campaign-1', 'mobile', '/billing', '/reports', 'beta'];
 
 export interface DemoLoadOptions {
   signal: AbortSignal;
