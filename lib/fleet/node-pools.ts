@@ -10,7 +10,7 @@ import type { NodeConfig } from './fleet-file';
  */
 
 /** Monitoring needs few connections; the console must never crowd a node. */
-const CONNECTIONS_PER_NODE = 3;
+export const CONNECTIONS_PER_NODE = 3;
 
 /** Sessions the console opens carry this name, so it can recognise (and never kill) its own backends. */
 export const CONSOLE_APPLICATION_NAME = 'shardscope';
