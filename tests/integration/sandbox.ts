@@ -58,3 +58,16 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
   }
   return last;
 }
+
+/**
+ * A connection as the application role `app` (not a superuser, so the console's
+ * monitoring role may signal it), tagged with `applicationName`. The 'error'
+ * listener keeps a terminated connection from crashing the test process; the
+ * caller ends it.
+ */
+export async function connectAsApp(port: number, applicationName: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: `postgres://app:${sandboxPassword()}@127.0.0.1:${port}/app`, application_name: applicationName });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
