@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { z, ZodError } from 'zod';
+import { writeAudit } from '@/lib/auth/audit';
 import { isSameOrigin } from '@/lib/auth/origin';
 import { sessionFromRequest } from '@/lib/auth/guard';
 import { hasRole, type Role } from '@/lib/auth/roles';
@@ -50,17 +51,38 @@ function toResponse(result: unknown): Response {
   return result instanceof Response ? result : NextResponse.json(result);
 }
 
+/**
+ * A mutation refused at the door (no session, wrong role, foreign Origin) is
+ * audited too: repeated refusals are what an operator wants to see. Best
+ * effort: the refusal stands whether or not the row is written.
+ */
+async function auditRefusedMutation(request: NextRequest, session: Session | null, error: ApiError): Promise<void> {
+  await writeAudit({
+    actor: session?.user ?? 'anonymous',
+    actorRole: session?.role ?? 'anonymous',
+    action: 'request.refused',
+    target: `${request.method} ${request.nextUrl.pathname}`,
+    result: 'refused',
+    detail: { reason: error.message, status: error.status },
+  }).catch((auditError: unknown) => console.warn('[api] refusal not audited:', (auditError as Error).message));
+}
+
 /** A signed-in route: 401 without a session, 403 below `required`, Origin checked on mutations. */
 export function apiRoute<P extends RouteParams = RouteParams>(
   required: Role,
   handler: (context: ApiRequestContext<P>) => Promise<unknown>,
 ) {
   return async (request: NextRequest, context: RouteContext<P>): Promise<Response> => {
+    const session = sessionFromRequest(request);
     try {
-      const session = sessionFromRequest(request);
-      if (!session) throw new ApiError('unauthorized', 'sign in first');
-      if (!hasRole(session.role, required)) throw new ApiError('forbidden', `this needs the ${required} role`);
-      if (MUTATING_METHODS.has(request.method)) assertSameOrigin(request);
+      try {
+        if (!session) throw new ApiError('unauthorized', 'sign in first');
+        if (!hasRole(session.role, required)) throw new ApiError('forbidden', `this needs the ${required} role`);
+        if (MUTATING_METHODS.has(request.method)) assertSameOrigin(request);
+      } catch (refusal) {
+        if (MUTATING_METHODS.has(request.method)) await auditRefusedMutation(request, session, refusal as ApiError);
+        throw refusal;
+      }
       return toResponse(await handler({ request, session, params: await context.params }));
     } catch (error) {
       return toErrorResponse(error);

@@ -178,14 +178,20 @@ describe('cancel and terminate backends through the API', () => {
     ]);
   });
 
-  it('refuses a viewer both actions and an operator termination, signalling nothing', async () => {
+  it('refuses a viewer both actions and an operator termination, signalling nothing, and audits the refusals', async () => {
     const pair = await blockedPair();
+    const before = await lastAuditId();
     const body = { nodeId: NODE_ID, ...pair.waiterBackend };
     for (const response of [await cancel('viewer', body), await terminate('viewer', body), await terminate('operator', body)]) {
       expect(response.status).toBe(403);
       expect((await errorOf(response)).code).toBe('forbidden');
     }
     await expectStillWaiting(pair);
+    expect(await auditRowsSince(before)).toMatchObject([
+      { actor_role: 'viewer', action: 'request.refused', target: 'POST /api/shards/shard-1/backends/cancel', result: 'refused' },
+      { actor_role: 'viewer', action: 'request.refused', target: 'POST /api/shards/shard-1/backends/terminate', result: 'refused' },
+      { actor_role: 'operator', action: 'request.refused', target: 'POST /api/shards/shard-1/backends/terminate', result: 'refused' },
+    ]);
   });
 
   it('refuses a pid that now belongs to another backend with 409, signalling nothing, and audits the refusal', async () => {
