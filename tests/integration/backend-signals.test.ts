@@ -52,10 +52,10 @@ async function backendOf(client: pg.Client): Promise<Backend> {
   return { pid: rows[0].pid, backendStart: rows[0].backend_start };
 }
 
-/** Audit rows written after `afterId`, oldest first. */
+/** Audit rows written after `afterId`, oldest first (by the bigint id: the text alias would sort "10" before "9"). */
 async function auditRowsSince(afterId: string) {
   const { rows } = await getControlPool().query(
-    'select id::text, actor, actor_role, action, target, result, detail from audit_log where id > $1 order by id',
+    'select id::text, actor, actor_role, action, target, result, detail from audit_log where id > $1 order by audit_log.id',
     [afterId],
   );
   return rows;
