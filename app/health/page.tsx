@@ -1,5 +1,5 @@
 import { StatusBadge, type BadgeTone } from '@/components/ui/StatusBadge';
-import { formatBytes, formatSeconds } from '@/components/ui/format';
+import { formatBytes, formatSeconds } from '@/lib/format';
 import { getPublicFleetHealth } from '@/lib/monitor/fleet-health';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import type { NodeOverview } from '@/lib/monitor/fleet-overview-model';
 import { StatusBadge, type BadgeTone } from '@/components/ui/StatusBadge';
-import { formatBytes, formatSeconds } from '@/components/ui/format';
+import { formatBytes, formatSeconds } from '@/lib/format';
 
 function ConnectionsCell({ node }: { node: NodeOverview }) {
   if (node.connectionsUsed === null || node.maxConnections === null) return <>—</>;

@@ -1,6 +1,6 @@
 import type { Role } from '@/lib/auth/roles';
 import type { BlockingNode } from '@/lib/monitor/activity-types';
-import { formatSeconds } from '@/components/ui/format';
+import { formatSeconds } from '@/lib/format';
 import { BackendActions } from './BackendActions';
 import { QueryText } from './QueryText';
 import { sessionLabel } from './SessionsTable';

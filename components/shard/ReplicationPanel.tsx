@@ -5,7 +5,7 @@ import { useShardReplicationQuery } from '@/lib/queries/shards/shard-replication
 import { AlertError } from '@/components/ui/AlertError';
 import { Skeleton } from '@/components/ui/Skeleton';
 import { StatusBadge, type BadgeTone } from '@/components/ui/StatusBadge';
-import { formatBytes, formatSeconds } from '@/components/ui/format';
+import { formatBytes, formatSeconds } from '@/lib/format';
 import { NodeDownNotice } from './NodeDownNotice';
 
 const VERDICT_TONE: Record<string, BadgeTone> = { healthy: 'ok', lagging: 'warn', failed: 'bad' };

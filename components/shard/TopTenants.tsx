@@ -1,5 +1,5 @@
 import type { TenantActivity } from '@/lib/monitor/activity-types';
-import { formatSeconds } from '@/components/ui/format';
+import { formatSeconds } from '@/lib/format';
 
 export function TopTenants({ title, tenants }: { title: string; tenants: TenantActivity[] }) {
   return (

@@ -7,6 +7,7 @@ import type {
   ShardReplication,
   StandbyFromPrimary,
 } from './replication-types';
+import { formatBytes, formatSeconds } from '@/lib/format';
 
 /**
  * Pure assembly of the Replication panel and the read-target choice from the
@@ -218,22 +219,6 @@ export function readTargetCandidates(replicas: readonly ReplicaSelfView[]): Read
   );
 }
 
-export function formatLagBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
-export function formatLagSeconds(seconds: number): string {
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  return Number.isInteger(seconds) ? `${seconds} s` : `${seconds.toFixed(1)} s`;
-}
-
 export interface ReadTargetChoice {
   nodeId: string;
   role: 'primary' | 'replica';
@@ -265,7 +250,7 @@ export function chooseReadTarget(input: {
     return {
       nodeId: best.nodeId,
       role: 'replica',
-      reason: `${best.nodeId}: streaming, ${formatLagBytes(best.lagBytes ?? 0)} / ${formatLagSeconds(best.lagSeconds ?? 0)} behind`,
+      reason: `${best.nodeId}: streaming, ${formatBytes(best.lagBytes ?? 0)} / ${formatSeconds(best.lagSeconds ?? 0)} behind`,
     };
   }
   const why = input.candidates.length
@@ -275,6 +260,6 @@ export function chooseReadTarget(input: {
   return {
     nodeId: input.primaryNodeId,
     role: 'primary',
-    reason: `no replica under ${formatLagSeconds(input.thresholdSeconds)}: reads go to the primary${why}${primaryDown}`,
+    reason: `no replica under ${formatSeconds(input.thresholdSeconds)}: reads go to the primary${why}${primaryDown}`,
   };
 }

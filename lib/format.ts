@@ -1,4 +1,4 @@
-/** Display formatting shared by tables: bytes in binary units, durations compact. */
+/** Display formatting shared by pages and operator-facing messages: bytes in binary units, durations compact. */
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return '—';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -14,7 +14,7 @@ export function formatBytes(bytes: number | null): string {
 export function formatSeconds(seconds: number | null): string {
   if (seconds === null) return '—';
   if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  if (seconds < 120) return `${seconds.toFixed(1)} s`;
+  if (seconds < 120) return Number.isInteger(seconds) ? `${seconds} s` : `${seconds.toFixed(1)} s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
 }
