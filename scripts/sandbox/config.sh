@@ -1,0 +1,77 @@
+# shellcheck shell=bash
+# Configuration derived from the environment, sourced by scripts/sandbox.sh
+# (function definitions only). setup_config validates SANDBOX_NAME, resolves the
+# base port (an existing sandbox keeps the one recorded in ports.env) and the unix
+# socket directory (RUN_DIR, shortened under /tmp when the path would be too long),
+# and sets BASE, CONTROL_PORT and REDIS_PORT. The rest maps shards and node ids to
+# ports, data directories, logs and shard numbers, checks node ids, and loads
+# SANDBOX_PASSWORD from secrets.env.
+
+# An existing sandbox keeps the base port it was created with (ports.env): `up`
+# with another one fails; the other commands just use the recorded one.
+resolve_base_port() {
+  local cmd=$1 recorded=""
+  if [ -f "$DIR/ports.env" ]; then
+    recorded=$(sed -n 's/^SANDBOX_BASE_PORT=//p' "$DIR/ports.env")
+  fi
+  BASE=${SANDBOX_BASE_PORT:-${recorded:-24300}}
+  if [ -n "$recorded" ] && [ "$BASE" != "$recorded" ]; then
+    if [ "$cmd" = up ]; then
+      die "sandbox '$SANDBOX_NAME' was created with SANDBOX_BASE_PORT=$recorded (not $BASE); use that, or run 'down --purge' first"
+    fi
+    say "note: using the recorded SANDBOX_BASE_PORT=$recorded (not $BASE)"
+    BASE=$recorded
+  fi
+  [[ "$BASE" =~ ^[0-9]+$ ]] && [ "$BASE" -ge 1024 ] && [ "$BASE" -le 65500 ] ||
+    die "SANDBOX_BASE_PORT must be a number between 1024 and 65500 (got '$BASE')"
+}
+
+# The unix socket path ($RUN_DIR/.s.PGSQL.NNNNN) must fit in 107 bytes.
+resolve_run_dir() {
+  local candidate=$DIR/run socket_name=/.s.PGSQL.65535
+  if [ -L "$candidate" ]; then
+    RUN_DIR=$(readlink "$candidate")
+  elif [ $((${#candidate} + ${#socket_name})) -le 107 ]; then
+    RUN_DIR=$candidate
+  else
+    RUN_DIR=/tmp/shardscope-$(printf '%s' "$DIR" | sha1sum | cut -c1-16)
+  fi
+}
+
+setup_config() {
+  [[ "$SANDBOX_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "bad SANDBOX_NAME '$SANDBOX_NAME'"
+  resolve_base_port "$1"
+  resolve_run_dir
+  CONTROL_PORT=$BASE
+  REDIS_PORT=$((BASE + 1))
+}
+
+primary_port() { echo $((BASE + 10 * $1)); }
+replica_port() { echo $((BASE + 10 * $1 + 1)); }
+bouncer_port() { echo $((BASE + 10 * $1 + 2)); }
+
+node_port() {
+  case $1 in
+    control) echo "$CONTROL_PORT" ;;
+    shard-[12]-primary) primary_port "$(node_shard "$1")" ;;
+    shard-[12]-replica-1) replica_port "$(node_shard "$1")" ;;
+    *) die "unknown node '$1' (one of: ${NODES[*]})" ;;
+  esac
+}
+node_shard() { local s=${1#shard-}; echo "${s%%-*}"; }
+node_dir() { echo "$DIR/pg/$1"; }
+node_log() { echo "$DIR/log/$1.log"; }
+is_replica() { [[ "$1" == *-replica-* ]]; }
+
+check_node_id() {
+  local n
+  for n in "${NODES[@]}"; do [ "$n" = "${1:-}" ] && return 0; done
+  die "unknown node '${1:-}' (one of: ${NODES[*]})"
+}
+
+load_password() {
+  local file=$DIR/secrets.env
+  [ -f "$file" ] || die "$file is missing"
+  SANDBOX_PASSWORD=$(sed -n 's/^SANDBOX_PASSWORD=//p' "$file")
+  [[ "$SANDBOX_PASSWORD" =~ ^[0-9a-f]+$ ]] || die "$file has no valid SANDBOX_PASSWORD"
+}
