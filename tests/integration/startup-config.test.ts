@@ -8,7 +8,7 @@ import { fleetFilePath } from './sandbox';
 /** Runs the server's start-up check (what instrumentation.ts calls) in a fresh process with this env. */
 function startWith(env: Record<string, string>) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('@/lib/startup').then((m) => m.validateStartupConfig())"], {
-    env: { PATH: process.env.PATH, ...env },
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });
