@@ -1,16 +1,13 @@
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { describeNodeError } from '@/lib/fleet/node-pools';
 import { queryPoolerConsole } from '@/lib/fleet/pooler-console';
-
-/** Answers at all: the cheapest admin-console command. */
-export const POOLER_VERSION_COMMAND = 'SHOW VERSION';
+import { PGBOUNCER_POOLS_COMMAND, PGBOUNCER_VERSION_COMMAND } from './pools';
+import { ADMIN_DATABASE, toCount } from './pools-model';
 
 /**
- * Per database/user pool: clients active and waiting for a server connection,
- * server connections in use. Healthy: cl_waiting 0 and maxwait 0; waiting
- * clients mean the pool is too small for the load (or a server is stuck).
+ * The fleet overview's one-line PgBouncer summary per shard: does it answer,
+ * and is anyone waiting. The shard page's Pools panel (pools.ts) has the detail.
  */
-export const POOLER_POOLS_COMMAND = 'SHOW POOLS';
 
 export type PoolerProbe =
   | { configured: false }
@@ -28,7 +25,7 @@ export type PoolerProbe =
     };
 
 function sumColumn(rows: Record<string, unknown>[], column: string): number {
-  return rows.reduce((total, row) => total + (Number(row[column]) || 0), 0);
+  return rows.reduce((total, row) => total + toCount(row[column]), 0);
 }
 
 /** Never throws: an unreachable pooler is reported down with the reason. */
@@ -36,9 +33,8 @@ export async function probePooler(shard: ShardConfig): Promise<PoolerProbe> {
   if (!shard.pooler) return { configured: false };
   const started = performance.now();
   try {
-    const [versionRows, poolRows] = await queryPoolerConsole(shard.pooler.adminUrl, [POOLER_VERSION_COMMAND, POOLER_POOLS_COMMAND]);
-    // The console's own "pgbouncer" pseudo-database is not an application pool.
-    const applicationPools = poolRows.filter((row) => row.database !== 'pgbouncer');
+    const [versionRows, poolRows] = await queryPoolerConsole(shard.pooler.adminUrl, [PGBOUNCER_VERSION_COMMAND, PGBOUNCER_POOLS_COMMAND]);
+    const applicationPools = poolRows.filter((row) => row.database !== ADMIN_DATABASE);
     return {
       configured: true,
       up: true,
@@ -48,7 +44,7 @@ export async function probePooler(shard: ShardConfig): Promise<PoolerProbe> {
       clientsWaiting: sumColumn(applicationPools, 'cl_waiting'),
       serversActive: sumColumn(applicationPools, 'sv_active'),
       serversIdle: sumColumn(applicationPools, 'sv_idle'),
-      maxWaitSeconds: Math.max(0, ...applicationPools.map((row) => Number(row.maxwait) || 0)),
+      maxWaitSeconds: Math.max(0, ...applicationPools.map((row) => toCount(row.maxwait) + toCount(row.maxwait_us) / 1_000_000)),
     };
   } catch (error) {
     return { configured: true, up: false, latencyMs: Math.round(performance.now() - started), error: describeNodeError(error) };
