@@ -5,23 +5,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getActivityRoute } from '@/app/api/shards/[shardId]/activity/route';
 import { GET as getQueryTextRoute } from '@/app/api/shards/[shardId]/backends/query/route';
 import type { Role } from '@/lib/auth/roles';
-import { createSessionToken, SESSION_COOKIE } from '@/lib/auth/session-token';
 import { getControlPool } from '@/lib/control/db';
 import { findShard } from '@/lib/fleet/topology';
 import { collectShardActivity, getShardActivity } from '@/lib/monitor/activity';
 import type { BlockingNode, NodeActivity, ShardActivity } from '@/lib/monitor/activity-types';
+import { backendOf, CONSOLE_HOST as HOST, sessionCookie } from './console-requests';
 import { connectAsApp, eventually, nodePort, sandbox, withSuperuser } from './sandbox';
 
 const TENANT_ID = randomUUID();
 const TENANT_NAME = `it-activity-${TENANT_ID.slice(0, 8)}`;
 const TENANT_APP = `tenant:${TENANT_ID}`;
-const HOST = 'console.test';
 const PRIMARY_PORT = nodePort(1, 'primary');
 
 function request(role: Role, path: string): NextRequest {
-  const now = Math.floor(Date.now() / 1000);
-  const token = createSessionToken({ user: `it-${role}`, role, issuedAt: now, expiresAt: now + 3600 }, process.env.SHARDSCOPE_SESSION_SECRET!);
-  return new NextRequest(`http://${HOST}${path}`, { headers: { cookie: `${SESSION_COOKIE}=${token}`, host: HOST } });
+  return new NextRequest(`http://${HOST}${path}`, { headers: { cookie: sessionCookie(role), host: HOST } });
 }
 
 const shardContext = (shardId: string) => ({ params: Promise.resolve({ shardId }) });
@@ -37,13 +34,6 @@ function upNode(activity: ShardActivity, nodeId: string): UpNode {
   const node = activity.nodes.find((candidate) => candidate.nodeId === nodeId);
   if (!node?.up) throw new Error(`${nodeId} is not up in the activity: ${JSON.stringify(node)}`);
   return node;
-}
-
-async function backendOf(client: pg.Client): Promise<{ pid: number; backendStart: string }> {
-  const { rows } = await client.query(
-    'select pid, extract(epoch from backend_start)::numeric::text as backend_start from pg_stat_activity where pid = pg_backend_pid()',
-  );
-  return { pid: rows[0].pid, backendStart: rows[0].backend_start };
 }
 
 /** App connections opened by a test; closed after it whatever happened. */

@@ -5,27 +5,24 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { POST as cancelRoute } from '@/app/api/shards/[shardId]/backends/cancel/route';
 import { POST as terminateRoute } from '@/app/api/shards/[shardId]/backends/terminate/route';
 import type { Role } from '@/lib/auth/roles';
-import { createSessionToken, SESSION_COOKIE } from '@/lib/auth/session-token';
 import { getControlPool } from '@/lib/control/db';
 import { queryNode } from '@/lib/fleet/node-pools';
 import { findNode } from '@/lib/fleet/topology';
 import { CANCEL_BACKEND_SQL } from '@/lib/monitor/backend-signals';
+import { BACKEND_OF_SQL, backendOf, CONSOLE_HOST as HOST, sessionCookie, type Backend } from './console-requests';
 import { connectAsApp, eventually, nodePort, withSuperuser } from './sandbox';
 
 const TENANT_ID = randomUUID();
 const TENANT_APP = `tenant:${TENANT_ID}`;
-const HOST = 'console.test';
 const PRIMARY_PORT = nodePort(1, 'primary');
 const NODE_ID = 'shard-1-primary';
 
 type Route = typeof cancelRoute;
 
 function post(route: Route, role: Role, action: 'cancel' | 'terminate', body: unknown, shardId = 'shard-1'): Promise<Response> {
-  const now = Math.floor(Date.now() / 1000);
-  const token = createSessionToken({ user: `it-${role}`, role, issuedAt: now, expiresAt: now + 3600 }, process.env.SHARDSCOPE_SESSION_SECRET!);
   const request = new NextRequest(`http://${HOST}/api/shards/${shardId}/backends/${action}`, {
     method: 'POST',
-    headers: { cookie: `${SESSION_COOKIE}=${token}`, origin: `http://${HOST}`, host: HOST, 'content-type': 'application/json' },
+    headers: { cookie: sessionCookie(role), origin: `http://${HOST}`, host: HOST, 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return route(request, { params: Promise.resolve({ shardId }) });
@@ -35,21 +32,6 @@ const terminate = (role: Role, body: unknown, shardId?: string) => post(terminat
 
 async function errorOf(response: Response): Promise<{ code: string; message: string; field?: string }> {
   return ((await response.json()) as { error: { code: string; message: string; field?: string } }).error;
-}
-
-interface Backend {
-  pid: number;
-  backendStart: string;
-}
-
-const BACKEND_OF_SQL = `
-  select pid, extract(epoch from backend_start)::numeric::text as backend_start
-  from pg_stat_activity
-  where pid = pg_backend_pid()`;
-
-async function backendOf(client: pg.Client): Promise<Backend> {
-  const { rows } = await client.query(BACKEND_OF_SQL);
-  return { pid: rows[0].pid, backendStart: rows[0].backend_start };
 }
 
 /** Audit rows written after `afterId`, oldest first (by the bigint id: the text alias would sort "10" before "9"). */

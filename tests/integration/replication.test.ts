@@ -2,12 +2,11 @@ import { NextRequest } from 'next/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GET as getReadTargetRoute } from '@/app/api/shards/[shardId]/read-target/route';
 import { GET as getReplicationRoute } from '@/app/api/shards/[shardId]/replication/route';
-import { createSessionToken, SESSION_COOKIE } from '@/lib/auth/session-token';
-import { getEnv } from '@/lib/env';
 import { getFleet } from '@/lib/fleet/topology';
 import { getReadTarget } from '@/lib/monitor/read-target';
 import { collectShardReplication } from '@/lib/monitor/replication';
 import type { ReplicationSlot, ShardReplication } from '@/lib/monitor/replication-types';
+import { sessionCookie } from './console-requests';
 import { eventually, nodePort, sandbox, withSuperuser } from './sandbox';
 
 const shard = (index: number) => getFleet().shards[index - 1];
@@ -136,9 +135,7 @@ describe('shard replication against the sandbox fleet', () => {
 
 describe('replication and read-target routes', () => {
   function signedInRequest(path: string): NextRequest {
-    const now = Math.floor(Date.now() / 1000);
-    const token = createSessionToken({ user: 'it-viewer', role: 'viewer', issuedAt: now, expiresAt: now + 600 }, getEnv().SHARDSCOPE_SESSION_SECRET);
-    return new NextRequest(`http://localhost${path}`, { headers: { cookie: `${SESSION_COOKIE}=${token}` } });
+    return new NextRequest(`http://localhost${path}`, { headers: { cookie: sessionCookie('viewer') } });
   }
   const context = (shardId: string) => ({ params: Promise.resolve({ shardId }) });
 
