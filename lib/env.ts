@@ -1,21 +1,51 @@
 import { z } from 'zod';
 
 /**
- * The one place the server reads its environment. Parsed lazily on first use
- * (never at import time, so `next build` needs no secrets) and once at server
- * start by instrumentation.ts, so bad config stops the process with the field named.
+ * The one place the server and the worker read their environment. Parsed
+ * lazily on first use (never at import time, so `next build` needs no
+ * secrets) and once at start (instrumentation.ts for the web, worker/index.ts
+ * for the worker), so bad config stops the process with the field named.
+ *
+ * Two layers: what every process needs to reach the fleet and the history
+ * (`getFleetEnv`, enough for the worker), and what only the web console needs
+ * on top (sessions, logins, the metrics token: `getEnv`).
  */
-const envSchema = z.object({
+const fleetEnvShape = {
   SHARDSCOPE_FLEET_FILE: z.string().min(1).default('.sandbox/demo/fleet.json'),
+  /** Connect and statement timeout for every fleet query: a dead node answers "down" this fast. */
+  SHARDSCOPE_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1500),
+  /** Seconds between two samples of every node; the tests use 1-2 s. */
+  SHARDSCOPE_SAMPLE_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(15),
+  /** Seconds between two pg_stat_statements snapshots per primary (windowed deltas need no finer grain). */
+  SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Days of raw samples (and statement snapshots) kept; older day partitions are dropped whole. */
+  SHARDSCOPE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(14),
+  /** Days of hourly rollups kept. */
+  SHARDSCOPE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3660).default(90),
+  /** pg-boss's schema in the control database. */
+  SHARDSCOPE_JOBS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,49}$/, 'must be a lowercase identifier (letters, digits, underscores)')
+    .default('pgboss'),
+  /** Jobs one worker runs at once (each job samples one shard: its nodes, pooler and host metrics). */
+  SHARDSCOPE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+};
+
+const webEnvShape = {
+  ...fleetEnvShape,
   SHARDSCOPE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
   SHARDSCOPE_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
   SHARDSCOPE_OPERATOR_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SHARDSCOPE_VIEWER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SHARDSCOPE_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(168).default(12),
-  /** Connect and statement timeout for every fleet query: a dead node answers "down" this fast. */
-  SHARDSCOPE_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1500),
-});
+  /** Bearer token Prometheus scrapers send to GET /api/metrics; unset = the endpoint is disabled. */
+  SHARDSCOPE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+};
 
+const fleetEnvSchema = z.object(fleetEnvShape);
+const envSchema = z.object(webEnvShape);
+
+export type FleetEnv = z.infer<typeof fleetEnvSchema>;
 export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {
@@ -25,10 +55,10 @@ export class EnvError extends Error {
   }
 }
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
+function parseWith<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
   // Empty strings count as unset, as in most deploy tools' env editors.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
-  const result = envSchema.safeParse(cleaned);
+  const result = schema.safeParse(cleaned);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new EnvError(`invalid environment: ${problems.join('; ')}`);
@@ -36,9 +66,25 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return result.data;
 }
 
+/** The web console's environment (includes the fleet part). */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  return parseWith(envSchema, source);
+}
+
+/** What reaching the fleet and the history needs: enough for the worker, which has no logins. */
+export function parseFleetEnv(source: Record<string, string | undefined>): FleetEnv {
+  return parseWith(fleetEnvSchema, source);
+}
+
 let cached: Env | undefined;
+let cachedFleet: FleetEnv | undefined;
 
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+export function getFleetEnv(): FleetEnv {
+  cachedFleet ??= parseFleetEnv(process.env);
+  return cachedFleet;
 }

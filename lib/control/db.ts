@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { getEnv } from '@/lib/env';
+import { getFleetEnv } from '@/lib/env';
 import { getFleet } from '@/lib/fleet/topology';
 
 let pool: pg.Pool | undefined;
@@ -7,7 +7,7 @@ let pool: pg.Pool | undefined;
 /** The control-plane pool (tenant directory, audit log), created on first use. */
 export function getControlPool(): pg.Pool {
   if (!pool) {
-    const timeoutMs = getEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
+    const timeoutMs = getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
     pool = new pg.Pool({
       connectionString: getFleet().control.url,
       max: 5,

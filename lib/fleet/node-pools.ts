@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { getEnv } from '@/lib/env';
+import { getFleetEnv } from '@/lib/env';
 import type { NodeConfig } from './fleet-file';
 
 /**
@@ -20,7 +20,7 @@ const pools = new Map<string, pg.Pool>();
 export function nodePool(node: NodeConfig): pg.Pool {
   let pool = pools.get(node.id);
   if (!pool) {
-    const timeoutMs = getEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
+    const timeoutMs = getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
     pool = new pg.Pool({
       connectionString: node.url,
       max: CONNECTIONS_PER_NODE,

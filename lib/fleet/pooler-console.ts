@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { getEnv } from '@/lib/env';
+import { getFleetEnv } from '@/lib/env';
 
 /**
  * PgBouncer's admin console speaks only the simple query protocol: plain
@@ -8,7 +8,7 @@ import { getEnv } from '@/lib/env';
  * connection per probe: the console has no use for pooling these.
  */
 export async function queryPoolerConsole(adminUrl: string, commands: readonly string[]): Promise<Record<string, unknown>[][]> {
-  const timeoutMs = getEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
+  const timeoutMs = getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   client.on('error', () => {});
   try {

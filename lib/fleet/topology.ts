@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { getEnv } from '@/lib/env';
+import { getFleetEnv } from '@/lib/env';
 import { readFleetFile, type FleetFile, type NodeConfig, type ShardConfig } from './fleet-file';
 
 let cached: FleetFile | undefined;
 
 /** The fleet as the fleet file describes it; read once per process. */
 export function getFleet(): FleetFile {
-  cached ??= readFleetFile(path.resolve(getEnv().SHARDSCOPE_FLEET_FILE));
+  cached ??= readFleetFile(path.resolve(getFleetEnv().SHARDSCOPE_FLEET_FILE));
   return cached;
 }
 

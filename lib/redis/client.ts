@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { getEnv } from '@/lib/env';
+import { getFleetEnv } from '@/lib/env';
 import { getFleet } from '@/lib/fleet/topology';
 
 let client: Redis | undefined;
@@ -10,7 +10,7 @@ let client: Redis | undefined;
  */
 export function getRedis(): Redis {
   if (!client) {
-    const timeoutMs = getEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
+    const timeoutMs = getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
     client = new Redis(getFleet().redis.url, {
       lazyConnect: true,
       connectTimeout: timeoutMs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '@/lib/env';
+import { parseEnv, parseFleetEnv } from '@/lib/env';
 
 const valid = { SHARDSCOPE_SESSION_SECRET: 'x'.repeat(32), SHARDSCOPE_ADMIN_PASSWORD: 'admin-password' };
 
@@ -24,5 +24,27 @@ describe('env', () => {
 
   it('names a timeout that is not a number', () => {
     expect(() => parseEnv({ ...valid, SHARDSCOPE_NODE_TIMEOUT_MS: 'soon' })).toThrow(/SHARDSCOPE_NODE_TIMEOUT_MS/);
+  });
+});
+
+describe('fleet env (what the worker needs)', () => {
+  it('needs no logins and applies the sampling defaults', () => {
+    const env = parseFleetEnv({});
+    expect(env.SHARDSCOPE_SAMPLE_INTERVAL_S).toBe(15);
+    expect(env.SHARDSCOPE_RAW_RETENTION_DAYS).toBe(14);
+    expect(env.SHARDSCOPE_ROLLUP_RETENTION_DAYS).toBe(90);
+    expect(env.SHARDSCOPE_JOBS_SCHEMA).toBe('pgboss');
+  });
+
+  it('names a sample interval out of range', () => {
+    expect(() => parseFleetEnv({ SHARDSCOPE_SAMPLE_INTERVAL_S: '0' })).toThrow(/SHARDSCOPE_SAMPLE_INTERVAL_S/);
+  });
+
+  it('refuses a jobs schema that is not a plain identifier', () => {
+    expect(() => parseFleetEnv({ SHARDSCOPE_JOBS_SCHEMA: 'pgboss; drop table x' })).toThrow(/SHARDSCOPE_JOBS_SCHEMA/);
+  });
+
+  it('names a metrics token that is too short', () => {
+    expect(() => parseEnv({ ...valid, SHARDSCOPE_METRICS_TOKEN: 'short' })).toThrow(/SHARDSCOPE_METRICS_TOKEN/);
   });
 });
