@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_BIN=/usr/lib/postgresql/15/bin
-APT_PACKAGES=(postgresql redis-server pgbouncer chromium)
+APT_PACKAGES=(postgresql redis-server pgbouncer prometheus-node-exporter chromium)
 
 say() { echo "[bootstrap] $*" >&2; }
 
@@ -19,6 +19,7 @@ missing_packages() {
   [ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/pg_basebackup" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+  [ -x /usr/bin/prometheus-node-exporter ] || missing+=(prometheus-node-exporter)
   command -v chromium >/dev/null || missing+=(chromium)
   echo "${missing[@]:-}"
 }

@@ -17,12 +17,45 @@ const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
 
-const nodeSchema = z.object({
-  id: slug,
-  role: z.enum(['primary', 'replica']),
-  /** Monitoring connection: a role with pg_monitor (and pg_signal_backend), nothing more. */
-  url: postgresUrl,
-});
+/** Unparsable URLs are the url check's to report (zod runs every check). */
+function hasCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Credentials go in metricsAuth (with ${VAR}), where they are never logged or shown. */
+const metricsUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .refine((value) => !hasCredentials(value), 'must not contain credentials (use metricsAuth)');
+
+const nodeSchema = z
+  .object({
+    id: slug,
+    role: z.enum(['primary', 'replica']),
+    /** Monitoring connection: a role with pg_monitor (and pg_signal_backend), nothing more. */
+    url: postgresUrl,
+    /**
+     * Prometheus text endpoint with the host's CPU, memory and filesystems:
+     * node_exporter when self-run, or a Supabase project's Metrics API
+     * (https://<ref>.supabase.co/customer/v1/privileged/metrics).
+     */
+    metricsUrl: metricsUrl.optional(),
+    /** Basic auth for metricsUrl, the password normally a ${VAR} (Supabase: service_role and the service role key). */
+    metricsAuth: z.object({ username: z.string().min(1), password: z.string().min(1) }).optional(),
+    /** Filesystem holding the data directory; default '/data' when the endpoint reports it, else '/'. */
+    dataMountpoint: z.string().startsWith('/', 'must be an absolute path').optional(),
+  })
+  .superRefine((node, ctx) => {
+    for (const field of ['metricsAuth', 'dataMountpoint'] as const) {
+      if (node[field] !== undefined && node.metricsUrl === undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'needs metricsUrl' });
+      }
+    }
+  });
 
 const shardSchema = z
   .object({

@@ -2,8 +2,8 @@
 # What each command of scripts/sandbox.sh does, sourced by it (function definitions
 # only): cmd_up, cmd_down, cmd_status, cmd_stop_node, cmd_start_node, cmd_pause_node
 # and cmd_resume_node. Also the bring-up chains that `up` runs in parallel (control;
-# each shard's primary, roles, PgBouncer and replica; Redis) and the preflight check
-# that none of our ports is held by a process of someone else.
+# each shard's primary, roles, PgBouncer and replica; Redis; the node exporter) and
+# the preflight check that none of our ports is held by a process of someone else.
 
 # ---------------------------------------------------------------- bring-up chains
 
@@ -19,6 +19,7 @@ preflight_ports() {
     if ! bouncer_running "$n" && port_in_use "$(bouncer_port "$n")"; then busy+=("$(bouncer_port "$n") (pgbouncer-shard-$n)"); fi
   done
   if ! redis_running && port_in_use "$REDIS_PORT"; then busy+=("$REDIS_PORT (redis)"); fi
+  if ! node_exporter_running && port_in_use "$NODE_EXPORTER_PORT"; then busy+=("$NODE_EXPORTER_PORT (node-exporter)"); fi
   if [ ${#busy[@]} -gt 0 ]; then
     die "ports in use by other processes: ${busy[*]}; pick another SANDBOX_BASE_PORT"
   fi
@@ -39,6 +40,7 @@ up_shard() {
   ensure_replica "$n"
   start_pg "shard-$n-replica-1"
   wait_streaming "shard-$n-replica-1"
+  lower_replica_max_connections "$n"
 }
 
 # ---------------------------------------------------------------- commands
@@ -51,7 +53,7 @@ cmd_up() {
   write_ports_env
   preflight_ports
   # Not in an `if`/`||`: that would switch off `set -e` inside the background jobs.
-  run_parallel "up failed (logs in $DIR/log)" up_control ";;" up_shard 1 ";;" up_shard 2 ";;" start_redis
+  run_parallel "up failed (logs in $DIR/log)" up_control ";;" up_shard 1 ";;" up_shard 2 ";;" start_redis ";;" start_node_exporter
   write_fleet_json
   say "fleet up in $(elapsed_since "$t0")s"
   cmd_status >&2 || true
@@ -66,7 +68,7 @@ cmd_down() {
     *) die "usage: down [--purge]" ;;
   esac
   if [ -d "$DIR" ]; then
-    run_parallel "down failed" stop_bouncer 1 ";;" stop_bouncer 2 ";;" stop_redis ";;" \
+    run_parallel "down failed" stop_bouncer 1 ";;" stop_bouncer 2 ";;" stop_redis ";;" stop_node_exporter ";;" \
       stop_pg shard-1-replica-1 ";;" stop_pg shard-2-replica-1
     run_parallel "down failed" stop_pg control ";;" stop_pg shard-1-primary ";;" stop_pg shard-2-primary
   fi
@@ -106,6 +108,10 @@ cmd_status() {
   redis_running && state=up
   [ "$state" = up ] || all=3
   status_line redis "$REDIS_PORT" "$state"
+  state=down
+  node_exporter_running && state=up
+  [ "$state" = up ] || all=3
+  status_line node-exporter "$NODE_EXPORTER_PORT" "$state"
   return "$all"
 }
 

@@ -3,9 +3,10 @@
 # (function definitions only). setup_config validates SANDBOX_NAME, resolves the
 # base port (an existing sandbox keeps the one recorded in ports.env) and the unix
 # socket directory (RUN_DIR, shortened under /tmp when the path would be too long),
-# and sets BASE, CONTROL_PORT and REDIS_PORT. The rest maps shards and node ids to
-# ports, data directories, logs and shard numbers, checks node ids, and loads
-# SANDBOX_PASSWORD from secrets.env.
+# checks SANDBOX_MAX_CONNECTIONS, and sets BASE, CONTROL_PORT, REDIS_PORT,
+# NODE_EXPORTER_PORT and MAX_CONNECTIONS. The rest maps shards and node ids to
+# ports, data and WAL archive directories, logs and shard numbers, checks node ids,
+# and loads SANDBOX_PASSWORD from secrets.env.
 
 # An existing sandbox keeps the base port it was created with (ports.env): `up`
 # with another one fails; the other commands just use the recorded one.
@@ -38,12 +39,22 @@ resolve_run_dir() {
   fi
 }
 
+# max_connections of every server. Not recorded: each `up`/`start-node` applies the
+# value it is given (default 100), restarting a running server whose value differs.
+resolve_max_connections() {
+  MAX_CONNECTIONS=${SANDBOX_MAX_CONNECTIONS:-100}
+  [[ "$MAX_CONNECTIONS" =~ ^[0-9]+$ ]] && [ "$MAX_CONNECTIONS" -ge 10 ] && [ "$MAX_CONNECTIONS" -le 10000 ] ||
+    die "SANDBOX_MAX_CONNECTIONS must be a number between 10 and 10000 (got '$MAX_CONNECTIONS')"
+}
+
 setup_config() {
   [[ "$SANDBOX_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "bad SANDBOX_NAME '$SANDBOX_NAME'"
   resolve_base_port "$1"
   resolve_run_dir
+  resolve_max_connections
   CONTROL_PORT=$BASE
   REDIS_PORT=$((BASE + 1))
+  NODE_EXPORTER_PORT=$((BASE + 3))
 }
 
 primary_port() { echo $((BASE + 10 * $1)); }
@@ -60,6 +71,7 @@ node_port() {
 }
 node_shard() { local s=${1#shard-}; echo "${s%%-*}"; }
 node_dir() { echo "$DIR/pg/$1"; }
+archive_dir() { echo "$DIR/archive/$1"; }
 node_log() { echo "$DIR/log/$1.log"; }
 is_replica() { [[ "$1" == *-replica-* ]]; }
 

@@ -7,7 +7,7 @@
 # sibling and renamed into place.
 
 prepare_dirs() {
-  mkdir -p "$DIR"/{pg,log,redis,pgbouncer/shard-1,pgbouncer/shard-2}
+  mkdir -p "$DIR"/{pg,log,redis,node-exporter,archive,pgbouncer/shard-1,pgbouncer/shard-2}
   chmod 755 "$DIR"
   if [ "$RUN_DIR" != "$DIR/run" ]; then
     mkdir -p "$RUN_DIR"
@@ -46,6 +46,7 @@ write_ports_env() {
     echo "SECRETS_FILE=$DIR/secrets.env"
     echo "CONTROL_PORT=$CONTROL_PORT"
     echo "REDIS_PORT=$REDIS_PORT"
+    echo "NODE_EXPORTER_PORT=$NODE_EXPORTER_PORT"
     for n in "${SHARDS[@]}"; do
       echo "SHARD_${n}_PRIMARY_PORT=$(primary_port "$n")"
       echo "SHARD_${n}_REPLICA_PORT=$(replica_port "$n")"
@@ -55,8 +56,15 @@ write_ports_env() {
   mv "$tmp" "$DIR/ports.env"
 }
 
+# Every node's host metrics come from the one node exporter (they share this host);
+# dataMountpoint names the filesystem holding the data directories.
 write_fleet_json() {
-  local pw=$SANDBOX_PASSWORD file=$DIR/fleet.json tmp=$DIR/fleet.json.tmp n sep
+  local pw=$SANDBOX_PASSWORD file=$DIR/fleet.json tmp=$DIR/fleet.json.tmp n sep mountpoint
+  local metrics="\"metricsUrl\": \"http://127.0.0.1:$NODE_EXPORTER_PORT/metrics\""
+  mountpoint=$(df --output=target "$DIR/pg" 2>/dev/null | tail -n 1 || true)
+  if [[ "$mountpoint" == /* ]] && [[ "$mountpoint" != *[\"\\]* ]]; then
+    metrics+=", \"dataMountpoint\": \"$mountpoint\""
+  fi
   (
     umask 077
     {
@@ -76,8 +84,8 @@ write_fleet_json() {
         "adminUrl": "postgres://shardscope_monitor:$pw@127.0.0.1:$(bouncer_port "$n")/pgbouncer"
       },
       "nodes": [
-        { "id": "shard-$n-primary", "role": "primary", "url": "postgres://shardscope_monitor:$pw@127.0.0.1:$(primary_port "$n")/app" },
-        { "id": "shard-$n-replica-1", "role": "replica", "url": "postgres://shardscope_monitor:$pw@127.0.0.1:$(replica_port "$n")/app" }
+        { "id": "shard-$n-primary", "role": "primary", "url": "postgres://shardscope_monitor:$pw@127.0.0.1:$(primary_port "$n")/app", $metrics },
+        { "id": "shard-$n-replica-1", "role": "replica", "url": "postgres://shardscope_monitor:$pw@127.0.0.1:$(replica_port "$n")/app", $metrics }
       ]
     }$sep
 EOF

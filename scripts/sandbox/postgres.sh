@@ -1,10 +1,12 @@
 # shellcheck shell=bash
 # One Postgres node's data directory and server process, sourced by
 # scripts/sandbox.sh (function definitions only): pid and readiness checks, psql as
-# the bootstrap superuser over the unix socket (pg_sql), the sandbox settings
-# appended to postgresql.conf and the pg_hba.conf, initdb, start and stop through
-# pg_ctl, and pause/unpause by SIGSTOP/SIGCONT of the postmaster and its children.
-# Roles and databases are in roles.sh, replicas in replicas.sh.
+# the bootstrap superuser over the unix socket (pg_sql), the fixed sandbox settings
+# appended to postgresql.conf at initdb and the pg_hba.conf, the per-start settings
+# in sandbox.conf (max_connections, WAL archiving; applied to running servers by
+# reload or restart), initdb, start and stop through pg_ctl, and pause/unpause by
+# SIGSTOP/SIGCONT of the postmaster and its children. Roles and databases are in
+# roles.sh, replicas in replicas.sh.
 
 pg_pid() { pidfile_pid "$(node_dir "$1")/postmaster.pid"; }
 pg_running() { pid_alive "$(pg_pid "$1")" "$(node_dir "$1")"; }
@@ -16,7 +18,8 @@ pg_sql() {
   "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$RUN_DIR" -p "$(node_port "$node")" -U postgres -d "$db" "$@"
 }
 
-# Settings shared by every server (a replica inherits them from its primary's copy).
+# Settings shared by every server, appended once at initdb (a replica inherits them
+# from its primary's copy). What may change later lives in sandbox.conf, below.
 pg_settings() {
   local node=$1
   cat <<EOF
@@ -26,7 +29,6 @@ listen_addresses = '127.0.0.1'
 port = $(node_port "$node")
 unix_socket_directories = '$RUN_DIR'
 cluster_name = '$node'
-max_connections = 100
 fsync = off
 shared_preload_libraries = 'pg_stat_statements'
 track_io_timing = on
@@ -40,6 +42,87 @@ password_encryption = 'scram-sha-256'
 log_destination = 'stderr'
 logging_collector = off
 EOF
+}
+
+# Each node archives its WAL into its own directory, so pg_stat_archiver shows real
+# archived and failed counts. An archived segment is never overwritten: a different
+# file under the same name fails (a second server archiving there); the same file
+# again succeeds (a crash between the copy and Postgres noting it, as after
+# stop-node's immediate stop). The copy lands under a temporary name first, so a
+# copy cut short never passes for an archived segment.
+archive_command() {
+  local file
+  file="'$(archive_dir "$1")/%f'"
+  printf 'if test -f %s; then cmp -s %%p %s; else cp %%p %s.tmp && mv %s.tmp %s; fi' \
+    "$file" "$file" "$file" "$file" "$file"
+}
+
+# A standby refuses to start with a max_connections below the primary's value as
+# of the last parameter change it replayed (kept in its pg_control). So a replica
+# keeps that value until it has replayed its primary's lower one: see
+# lower_replica_max_connections in replicas.sh.
+node_max_connections() {
+  local node=$1 recorded=""
+  if is_replica "$node"; then
+    recorded=$(as_pg "$PG_BIN/pg_controldata" -D "$(node_dir "$node")" 2>/dev/null |
+      sed -n 's/^max_connections setting: *//p' || true)
+  fi
+  if [[ "$recorded" =~ ^[0-9]+$ ]] && [ "$recorded" -gt "$MAX_CONNECTIONS" ]; then
+    echo "$recorded"
+  else
+    echo "$MAX_CONNECTIONS"
+  fi
+}
+
+# Settings written on every start: those that follow the environment, and those
+# added after older sandboxes were made (their postgresql.conf gets the include).
+# The include is postgresql.conf's last line, so these win over earlier lines.
+sandbox_conf() {
+  local node=$1 max_connections=$2
+  cat <<EOF
+# Written by scripts/sandbox.sh on every start of this node; edits are lost.
+max_connections = $max_connections
+archive_mode = on
+archive_command = '$(archive_command "$node" | sed "s/'/''/g")'
+EOF
+}
+
+# write_sandbox_conf NODE MAX_CONNECTIONS: sandbox.conf, its include line and the
+# node's archive directory (owned by postgres).
+write_sandbox_conf() {
+  local node=$1 max_connections=$2 dir archive include="include_if_exists = 'sandbox.conf'"
+  dir=$(node_dir "$node")
+  archive=$(archive_dir "$node")
+  # archive_command quotes the path for sh and would expand a % in it.
+  [[ "$archive" != *[\'%]* ]] || die "the sandbox path '$DIR' must not contain ' or %"
+  mkdir -p "$archive"
+  if [ "$IS_ROOT" = 1 ]; then chown postgres:postgres "$DIR/archive" "$archive"; fi
+  sandbox_conf "$node" "$max_connections" | as_pg tee "$dir/sandbox.conf.tmp" >/dev/null
+  as_pg mv "$dir/sandbox.conf.tmp" "$dir/sandbox.conf"
+  if ! grep -qxF "$include" "$dir/postgresql.conf"; then
+    printf '\n# shardscope sandbox: per-start settings (max_connections, WAL archiving)\n%s\n' \
+      "$include" | as_pg tee -a "$dir/postgresql.conf" >/dev/null
+  fi
+}
+
+# apply_sandbox_conf NODE MAX_CONNECTIONS: a running server takes sandbox.conf,
+# archive_command by reload, max_connections and archive_mode only by restart (once
+# for a sandbox made before WAL archiving, and whenever SANDBOX_MAX_CONNECTIONS
+# changes).
+apply_sandbox_conf() {
+  local node=$1 max_connections=$2 dir running
+  dir=$(node_dir "$node")
+  running=$(pg_sql "$node" postgres -c "SELECT current_setting('max_connections') || ', archive_mode ' || current_setting('archive_mode')")
+  if [ "$running" != "$max_connections, archive_mode on" ]; then
+    say "[$node] restarting for max_connections $max_connections, archive_mode on (running with max_connections $running)"
+    as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$(node_log "$node")" -m fast -w -t "$START_TIMEOUT" restart >/dev/null || {
+      log_tail "$(node_log "$node")"
+      die "[$node] restart failed"
+    }
+  elif [ "$(pg_sql "$node" postgres -c 'SHOW archive_command')" != "$(archive_command "$node")" ]; then
+    say "[$node] reloading for its archive_command"
+    as_pg "$PG_BIN/pg_ctl" -D "$dir" reload >/dev/null || die "[$node] reload failed"
+  fi
 }
 
 pg_hba() {
@@ -81,14 +164,20 @@ wait_pg_ready() {
   die "[$node] not accepting connections on port $(node_port "$node") after ${START_TIMEOUT}s"
 }
 
+# Starts the node, or brings a running one to the current sandbox.conf.
 start_pg() {
-  local node=$1 dir pid out
+  local node=$1 dir pid out max_connections
   dir=$(node_dir "$node")
   [ -f "$dir/PG_VERSION" ] || die "[$node] no data directory at $dir (run 'up')"
+  max_connections=$(node_max_connections "$node")
   if pg_running "$node"; then
     pid=$(pg_pid "$node")
     if [ "$(proc_state "$pid")" = T ]; then die "[$node] is paused; run 'resume-node $node'"; fi
+    write_sandbox_conf "$node" "$max_connections"
+    wait_pg_ready "$node"
+    apply_sandbox_conf "$node" "$max_connections"
   else
+    write_sandbox_conf "$node" "$max_connections"
     say "[$node] starting on port $(node_port "$node")"
     # The postmaster's own stdout/stderr go to the -l log, so capturing is safe.
     if ! out=$(as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$(node_log "$node")" -w -t "$START_TIMEOUT" start 2>&1); then

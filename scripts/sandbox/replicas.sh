@@ -3,7 +3,8 @@
 # shard's replica is made once by pg_basebackup -R from its primary through a
 # physical replication slot, into a .tmp directory renamed when complete, with its
 # own port and cluster_name appended to postgresql.auto.conf; wait_streaming waits
-# until its WAL receiver reports 'streaming'.
+# until its WAL receiver reports 'streaming'; lower_replica_max_connections finishes
+# a lowered SANDBOX_MAX_CONNECTIONS on a replica.
 
 # Physical slot + pg_basebackup -R into <dir>.tmp, then the replica's own port/name.
 ensure_replica() {
@@ -40,4 +41,22 @@ wait_streaming() {
   done
   log_tail "$(node_log "$node")"
   die "[$node] not streaming after ${STREAM_TIMEOUT}s (wal receiver status: '${status:-none}')"
+}
+
+# A replica that had to start with its primary's old, higher max_connections
+# (node_max_connections) takes the requested value once it has replayed the
+# primary's WAL up to now, which holds the lower setting.
+lower_replica_max_connections() {
+  local n=$1 node target i replayed=f
+  node=shard-$n-replica-1
+  [ "$(pg_sql "$node" postgres -c 'SHOW max_connections')" -gt "$MAX_CONNECTIONS" ] || return 0
+  target=$(pg_sql "shard-$n-primary" postgres -c 'SELECT pg_current_wal_lsn()')
+  for ((i = 0; i < STREAM_TIMEOUT * 10; i++)); do
+    replayed=$(pg_sql "$node" postgres -c "SELECT pg_last_wal_replay_lsn() >= '$target'::pg_lsn" 2>/dev/null || true)
+    [ "$replayed" = t ] && break
+    sleep 0.1
+  done
+  [ "$replayed" = t ] || die "[$node] has not replayed its primary's WAL up to $target after ${STREAM_TIMEOUT}s"
+  start_pg "$node"
+  wait_streaming "$node"
 }

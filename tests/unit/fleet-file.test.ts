@@ -59,6 +59,64 @@ describe('fleet file', () => {
     expect(() => parseFleetFile('{ shards: ', {})).toThrow(/not valid JSON/);
   });
 
+  it('accepts host metrics settings on a node, with the password from the environment', () => {
+    const value = fleet();
+    Object.assign(value.shards[0].nodes[0], {
+      metricsUrl: 'https://abcd.supabase.co/customer/v1/privileged/metrics',
+      metricsAuth: { username: 'service_role', password: '${METRICS_PW}' },
+      dataMountpoint: '/data',
+    });
+    const node = parse(value, { METRICS_PW: 's3cret' }).shards[0].nodes[0];
+    expect(node.metricsUrl).toBe('https://abcd.supabase.co/customer/v1/privileged/metrics');
+    expect(node.metricsAuth).toEqual({ username: 'service_role', password: 's3cret' });
+    expect(node.dataMountpoint).toBe('/data');
+  });
+
+  it('leaves host metrics off for a node without a metricsUrl', () => {
+    const node = parse(fleet()).shards[0].nodes[1];
+    expect(node.metricsUrl).toBeUndefined();
+    expect(node.metricsAuth).toBeUndefined();
+  });
+
+  it('names a metricsUrl that is not http or https', () => {
+    const value = fleet();
+    Object.assign(value.shards[0].nodes[1], { metricsUrl: 'ftp://metrics.example/metrics' });
+    expect(() => parse(value)).toThrow(/shards\.0\.nodes\.1\.metricsUrl: must be an http:\/\/ or https:\/\/ URL/);
+  });
+
+  it('names a metricsUrl that is not a URL at all', () => {
+    for (const metricsUrl of ['node-exporter:9100', 'not a url', '']) {
+      const value = fleet();
+      Object.assign(value.shards[0].nodes[0], { metricsUrl });
+      expect(() => parse(value)).toThrow(/shards\.0\.nodes\.0\.metricsUrl: must be an http:\/\/ or https:\/\/ URL$/);
+    }
+  });
+
+  it('refuses credentials inside metricsUrl without repeating them', () => {
+    const value = fleet();
+    Object.assign(value.shards[0].nodes[0], { metricsUrl: 'https://service_role:topsecret@abcd.supabase.co/metrics' });
+    expect(() => parse(value)).toThrow(/shards\.0\.nodes\.0\.metricsUrl: must not contain credentials \(use metricsAuth\)/);
+    expect(() => parse(value)).not.toThrow(/topsecret/);
+  });
+
+  it('names metricsAuth without a password', () => {
+    const value = fleet();
+    Object.assign(value.shards[0].nodes[0], { metricsUrl: 'http://10.0.0.5:9100/metrics', metricsAuth: { username: 'scraper' } });
+    expect(() => parse(value)).toThrow(/shards\.0\.nodes\.0\.metricsAuth\.password: /);
+  });
+
+  it('names metricsAuth given without a metricsUrl', () => {
+    const value = fleet();
+    Object.assign(value.shards[0].nodes[1], { metricsAuth: { username: 'scraper', password: 'pw' } });
+    expect(() => parse(value)).toThrow(/shards\.0\.nodes\.1\.metricsAuth: needs metricsUrl/);
+  });
+
+  it('names a dataMountpoint that is not an absolute path', () => {
+    const value = fleet();
+    Object.assign(value.shards[0].nodes[0], { metricsUrl: 'http://10.0.0.5:9100/metrics', dataMountpoint: 'data' });
+    expect(() => parse(value)).toThrow(/shards\.0\.nodes\.0\.dataMountpoint: must be an absolute path/);
+  });
+
   it('names a missing section', () => {
     const { redis: _redis, ...withoutRedis } = fleet();
     expect(() => parse(withoutRedis)).toThrow(/redis: /);
