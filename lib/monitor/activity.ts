@@ -1,6 +1,6 @@
 import type { NodeConfig, ShardConfig } from '@/lib/fleet/fleet-file';
 import { CONSOLE_APPLICATION_NAME, describeNodeError, queryNode } from '@/lib/fleet/node-pools';
-import { SingleFlight } from '@/lib/fleet/single-flight';
+import { SharedFlight } from '@/lib/fleet/shared-flight';
 import { getTenantNames } from '@/lib/tenants/directory';
 import { assembleNodeActivity, parseTenantId, type NodeActivityReading, type WaitingLock } from './activity-model';
 import {
@@ -188,9 +188,9 @@ export async function collectShardActivity(shard: ShardConfig): Promise<ShardAct
   };
 }
 
-const activityFlight = new SingleFlight<ShardActivity>(SHARD_ACTIVITY_TTL_MS);
+const activityFlight = new SharedFlight<ShardActivity>('shard-activity', SHARD_ACTIVITY_TTL_MS);
 
-/** The shard's live activity, coalesced: concurrent and near-simultaneous callers share one reading. */
+/** The shard's live activity, coalesced across web instances: concurrent and near-simultaneous callers share one reading. */
 export function getShardActivity(shard: ShardConfig): Promise<ShardActivity> {
   return activityFlight.run(shard.id, () => collectShardActivity(shard));
 }

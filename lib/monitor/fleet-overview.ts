@@ -1,5 +1,5 @@
 import { mapWithConcurrency } from '@/lib/fleet/concurrency';
-import { SingleFlight } from '@/lib/fleet/single-flight';
+import { SharedFlight } from '@/lib/fleet/shared-flight';
 import { getFleet } from '@/lib/fleet/topology';
 import { assembleShardOverview, type FleetOverview } from './fleet-overview-model';
 import { probeNode, type NodeProbe } from './node-status';
@@ -16,7 +16,7 @@ const FLEET_PROBE_CONCURRENCY = 16;
  */
 export const FLEET_OVERVIEW_TTL_MS = 1000;
 
-const overviewFlight = new SingleFlight<FleetOverview>(FLEET_OVERVIEW_TTL_MS);
+const overviewFlight = new SharedFlight<FleetOverview>('fleet-overview', FLEET_OVERVIEW_TTL_MS);
 
 /** One uncoalesced round trip to every node and pooler. */
 export async function collectFleetOverview(): Promise<FleetOverview> {
@@ -34,7 +34,7 @@ export async function collectFleetOverview(): Promise<FleetOverview> {
   };
 }
 
-/** The live fleet overview, coalesced: concurrent and near-simultaneous callers share one round trip. */
+/** The live fleet overview, coalesced across web instances: concurrent and near-simultaneous callers share one round trip. */
 export function getFleetOverview(): Promise<FleetOverview> {
-  return overviewFlight.run('fleet-overview', collectFleetOverview);
+  return overviewFlight.run('fleet', collectFleetOverview);
 }

@@ -1,7 +1,7 @@
 import type { NodeConfig, ShardConfig } from '@/lib/fleet/fleet-file';
 import { CONNECTIONS_PER_NODE, consolePoolStats, describeNodeError } from '@/lib/fleet/node-pools';
 import { queryPoolerConsole } from '@/lib/fleet/pooler-console';
-import { SingleFlight } from '@/lib/fleet/single-flight';
+import { SharedFlight } from '@/lib/fleet/shared-flight';
 import { assemblePgBouncerView } from './pools-model';
 import type { ConsolePoolStats, PgBouncerView, ShardPools } from './pools-types';
 
@@ -72,7 +72,7 @@ const PGBOUNCER_COMMANDS = [
  */
 export const SHARD_POOLS_TTL_MS = 1000;
 
-const poolsFlight = new SingleFlight<ShardPools>(SHARD_POOLS_TTL_MS);
+const poolsFlight = new SharedFlight<ShardPools>('shard-pools', SHARD_POOLS_TTL_MS);
 
 /** Never throws: an unreachable PgBouncer is reported down with the reason. */
 export async function probePgBouncer(shard: ShardConfig): Promise<PgBouncerView> {
@@ -102,7 +102,12 @@ export async function collectShardPools(shard: ShardConfig): Promise<ShardPools>
   };
 }
 
-/** The shard's pools, coalesced per shard. */
-export function getShardPools(shard: ShardConfig): Promise<ShardPools> {
-  return poolsFlight.run(shard.id, () => collectShardPools(shard));
+/**
+ * The shard's pools: the PgBouncer read coalesced per shard across web instances;
+ * the console pools always this instance's own (the read that filled the shared
+ * copy may have run in another instance), read from memory on every call.
+ */
+export async function getShardPools(shard: ShardConfig): Promise<ShardPools> {
+  const shared = await poolsFlight.run(shard.id, () => collectShardPools(shard));
+  return { ...shared, console: shard.nodes.map(consolePoolOf) };
 }

@@ -1,6 +1,6 @@
 import type { NodeConfig, ShardConfig } from '@/lib/fleet/fleet-file';
 import { describeNodeError, queryNode } from '@/lib/fleet/node-pools';
-import { SingleFlight } from '@/lib/fleet/single-flight';
+import { SharedFlight } from '@/lib/fleet/shared-flight';
 import { primaryOf } from '@/lib/fleet/topology';
 import {
   assembleShardReplication,
@@ -104,7 +104,7 @@ export const REPLICA_SELF_SQL = `
  */
 export const SHARD_REPLICATION_TTL_MS = 1000;
 
-const replicationFlight = new SingleFlight<ShardReplication>(SHARD_REPLICATION_TTL_MS);
+const replicationFlight = new SharedFlight<ShardReplication>('shard-replication', SHARD_REPLICATION_TTL_MS);
 
 async function probePrimary(node: NodeConfig): Promise<PrimaryProbe> {
   try {
@@ -143,7 +143,7 @@ export async function collectShardReplication(shard: ShardConfig): Promise<Shard
   });
 }
 
-/** The shard's replication, coalesced per shard: concurrent and near-simultaneous callers share one round trip. */
+/** The shard's replication, coalesced per shard across web instances: concurrent and near-simultaneous callers share one round trip. */
 export function getShardReplication(shard: ShardConfig): Promise<ShardReplication> {
   return replicationFlight.run(shard.id, () => collectShardReplication(shard));
 }
