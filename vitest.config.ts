@@ -29,6 +29,8 @@ export default defineConfig({
             SHARDSCOPE_SESSION_SECRET: 'integration-tests-session-secret-0123456789',
             SHARDSCOPE_ADMIN_PASSWORD: 'integration-admin',
             SHARDSCOPE_VIEWER_PASSWORD: 'integration-viewer',
+            SHARDSCOPE_SAMPLE_INTERVAL_S: '2',
+            SHARDSCOPE_METRICS_TOKEN: 'integration-metrics-token-0123',
           },
         },
       },

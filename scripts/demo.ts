@@ -1,5 +1,5 @@
 // `npm run demo`: sandbox fleet up → migrate → seed → build (if stale) → next start
-// + demo load → print the URL and the logins. Ctrl-C stops what it started.
+// + a worker + demo load → print the URL and the logins. Ctrl-C stops what it started.
 // Re-running reuses what exists: the fleet's data, the seed, the build, the logins.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -122,6 +122,13 @@ async function main(): Promise<void> {
   });
   await waitForHealth(`http://127.0.0.1:${WEB_PORT}/api/health`, 60_000);
 
+  // The worker samples the fleet into the metric history (charts, /api/metrics).
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/index.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.push(worker);
+  worker.on('exit', (code) => {
+    if (!stopping) console.error(`[demo] the worker exited (code ${code}); the live pages keep working, the charts stop filling`);
+  });
+
   const load = spawn(process.execPath, ['--import', 'tsx', 'scripts/load.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(load);
 
@@ -131,7 +138,9 @@ async function main(): Promise<void> {
     operator  ${logins.SHARDSCOPE_OPERATOR_PASSWORD}
     viewer    ${logins.SHARDSCOPE_VIEWER_PASSWORD}
   (logins are kept in ${path.relative(process.cwd(), sandboxDir)}/console-logins.json)
-  Demo load is running against the shards through PgBouncer. Ctrl-C stops everything this command started.
+  Demo load is running against the shards through PgBouncer; a worker samples every node every
+  ${process.env.SHARDSCOPE_SAMPLE_INTERVAL_S ?? 15} s into the history (charts fill after two rounds; \`npm run worker\` adds another).
+  Ctrl-C stops everything this command started.
 `);
 }
 

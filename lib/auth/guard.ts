@@ -8,8 +8,14 @@ import { SESSION_COOKIE, verifySessionToken, type Session } from './session-toke
 /** Paths anyone may open: the on-call health page, probes, and the sign-in flow. */
 export const PUBLIC_PATHS = ['/health', '/api/health', '/api/ready', '/login', '/api/auth/login'] as const;
 
+/**
+ * Routes for machine clients (Prometheus): no session cookie, a bearer token
+ * from env that the route itself checks, good for that route only.
+ */
+export const BEARER_TOKEN_PATHS = ['/api/metrics'] as const;
+
 export function isPublicPath(pathname: string): boolean {
-  return PUBLIC_PATHS.some((publicPath) => pathname === publicPath || pathname.startsWith(`${publicPath}/`));
+  return [...PUBLIC_PATHS, ...BEARER_TOKEN_PATHS].some((publicPath) => pathname === publicPath || pathname.startsWith(`${publicPath}/`));
 }
 
 export function sessionFromRequest(request: NextRequest): Session | null {

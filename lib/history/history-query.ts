@@ -1,0 +1,142 @@
+import { ApiError } from '@/lib/api/errors';
+import { getControlPool } from '@/lib/control/db';
+import { getFleetEnv } from '@/lib/env';
+import { describeNodeError } from '@/lib/fleet/node-pools';
+import { getFleet } from '@/lib/fleet/topology';
+import { bucketGrid, chooseStepSeconds, topSeries, toSeries, type BucketRow } from './history-model';
+import { rawHistorySql, rollupHistorySql, type SeriesLevel } from './history-sql';
+import { RANGE_SECONDS, type HistoryRange, type HistoryResponse } from './history-types';
+import { findMetric, METRIC_NAMES, type MetricDefinition } from './metrics';
+
+/**
+ * GET /api/history: one metric over a range for a scope, bucketed server-side
+ * (date_bin) to at most ~500 points per series, nulls where nothing was
+ * sampled or the node was down.
+ */
+
+export interface HistoryRequest {
+  metric: string;
+  range: HistoryRange;
+  shardId?: string;
+  nodeId?: string;
+  tenantId?: string;
+}
+
+/** Per-tenant metrics over every tenant show the busiest ones only. */
+const TOP_TENANT_SERIES = 10;
+
+/** Hourly rollups: their buckets can be no finer than an hour. */
+const ROLLUP_STEP_SECONDS = 3600;
+
+/** Samples before the range that give its first sample a predecessor (counters need two). */
+const LOOK_BACK_INTERVALS = 3;
+
+export const TENANT_NAMES_SQL = `select id::text as id, name from tenants where id = any($1::uuid[])`;
+
+interface ResolvedScope {
+  level: SeriesLevel;
+  labels: Map<string, string>;
+}
+
+function badRequest(field: string, message: string): ApiError {
+  return new ApiError('bad_request', message, field);
+}
+
+/** Checks the scope against the fleet file and the metric's kind; names the field at fault. */
+export function resolveScope(metric: MetricDefinition, request: HistoryRequest): ResolvedScope {
+  const fleet = getFleet();
+  const shard = request.shardId === undefined ? undefined : fleet.shards.find((candidate) => candidate.id === request.shardId);
+  if (request.shardId !== undefined && !shard) throw badRequest('shardId', `no shard "${request.shardId}" in the fleet`);
+  if (request.nodeId !== undefined) {
+    const shards = shard ? [shard] : fleet.shards;
+    if (!shards.some((candidate) => candidate.nodes.some((node) => node.id === request.nodeId))) {
+      throw badRequest('nodeId', `no node "${request.nodeId}"${shard ? ` in shard ${shard.id}` : ' in the fleet'}`);
+    }
+    if (metric.kind === 'pool') throw badRequest('nodeId', `${metric.name} is measured per PgBouncer pool of a shard, not per node: use shardId`);
+  }
+  if (request.tenantId !== undefined && metric.kind !== 'tenant') {
+    throw badRequest('tenantId', `${metric.name} is not a per-tenant metric (tenant metrics: tenant_sessions, tenant_active_seconds)`);
+  }
+
+  const labels = new Map<string, string>();
+  if (metric.kind === 'tenant') return { level: 'tenant', labels };
+  if (request.nodeId !== undefined || (shard && metric.kind !== 'pool')) {
+    for (const candidate of shard ? [shard] : fleet.shards) {
+      for (const node of candidate.nodes) labels.set(node.id, `${node.id} (${node.role})`);
+    }
+    return { level: 'node', labels };
+  }
+  if (shard) return { level: 'pool', labels };
+  for (const candidate of fleet.shards) labels.set(candidate.id, candidate.name ?? candidate.id);
+  return { level: 'shard', labels };
+}
+
+interface BucketQueryRow {
+  bucket: Date;
+  series_key: string;
+  value: number | null;
+}
+
+async function tenantLabels(tenantIds: string[]): Promise<Map<string, string>> {
+  if (tenantIds.length === 0) return new Map();
+  const { rows } = await getControlPool().query<{ id: string; name: string }>(TENANT_NAMES_SQL, [tenantIds]);
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+export interface HistoryClock {
+  now: Date;
+  /** Raw samples older than this many days are gone: ranges reaching past it read the hourly rollups. */
+  rawRetentionDays: number;
+}
+
+export async function getHistory(request: HistoryRequest, clock: Partial<HistoryClock> = {}): Promise<HistoryResponse> {
+  const metric = findMetric(request.metric);
+  if (!metric) throw badRequest('metric', `unknown metric "${request.metric}"; one of: ${METRIC_NAMES.join(', ')}`);
+  const scope = resolveScope(metric, request);
+  const env = getFleetEnv();
+  const now = clock.now ?? new Date();
+  const rawRetentionDays = clock.rawRetentionDays ?? env.SHARDSCOPE_RAW_RETENTION_DAYS;
+
+  const rangeSeconds = RANGE_SECONDS[request.range];
+  const from = new Date(now.getTime() - rangeSeconds * 1000);
+  const source = from.getTime() < now.getTime() - rawRetentionDays * 86_400_000 ? 'rollup' : 'raw';
+  const stepSeconds = chooseStepSeconds(rangeSeconds, source === 'rollup' ? ROLLUP_STEP_SECONDS : env.SHARDSCOPE_SAMPLE_INTERVAL_S);
+  const grid = bucketGrid(from, now, stepSeconds);
+  const gridStart = grid[0];
+  const scopeValues = [request.shardId ?? null, request.nodeId ?? null, request.tenantId ?? null];
+
+  let rows: BucketQueryRow[];
+  try {
+    const result =
+      source === 'raw'
+        ? await getControlPool().query<BucketQueryRow>(rawHistorySql(metric, scope.level), [
+            metric.kind,
+            gridStart,
+            now,
+            stepSeconds,
+            LOOK_BACK_INTERVALS * env.SHARDSCOPE_SAMPLE_INTERVAL_S,
+            ...scopeValues,
+          ])
+        : await getControlPool().query<BucketQueryRow>(rollupHistorySql(metric, scope.level), [metric.name, gridStart, now, stepSeconds, ...scopeValues]);
+    rows = result.rows;
+    if (scope.level === 'tenant') scope.labels = await tenantLabels([...new Set(rows.map((row) => row.series_key))]);
+  } catch (error) {
+    throw new ApiError('unavailable', `metric history is unavailable: control database ${describeNodeError(error)}`);
+  }
+
+  const bucketRows: BucketRow[] = rows.map((row) => ({ bucket: row.bucket, seriesKey: row.series_key, value: row.value }));
+  let series = toSeries(bucketRows, grid, scope.labels);
+  // The fleet view shows the shards of today's fleet file, not every shard ever sampled.
+  if (scope.level === 'shard') series = series.filter((entry) => scope.labels.has(entry.key));
+  if (scope.level === 'tenant' && request.tenantId === undefined) series = topSeries(series, TOP_TENANT_SERIES);
+  return {
+    metric: metric.name,
+    unit: metric.unit,
+    label: metric.label,
+    stepSeconds,
+    from: gridStart.toISOString(),
+    to: now.toISOString(),
+    source,
+    series,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Logs one line when a dependency goes away and one when it is back, however
+ * many calls fail in between: a control DB outage must not flood the log.
+ */
+export class OutageLog {
+  private down = new Map<string, number>();
+
+  constructor(private readonly log: (line: string) => void = (line) => console.error(line)) {}
+
+  failed(dependency: string, error: unknown): void {
+    if (this.down.has(dependency)) return;
+    this.down.set(dependency, Date.now());
+    this.log(`[worker] ${dependency} unavailable: ${(error as Error)?.message ?? String(error)} (retrying; next line when it is back)`);
+  }
+
+  ok(dependency: string): void {
+    const since = this.down.get(dependency);
+    if (since === undefined) return;
+    this.down.delete(dependency);
+    this.log(`[worker] ${dependency} is back after ${Math.round((Date.now() - since) / 1000)} s`);
+  }
+
+  isDown(dependency: string): boolean {
+    return this.down.has(dependency);
+  }
+}

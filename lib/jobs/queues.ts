@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Every pg-boss queue, its job data schema and options, and the schedules:
+ * the one place to see what the worker does and how often.
+ *
+ * Sub-minute sampling: each worker runs a ticker that only *sends* one job per
+ * shard per slot, with an id derived from (queue, shard, slot). pg-boss
+ * inserts with ON CONFLICT DO NOTHING, so N tickers create each job once and
+ * N workers split the jobs by SKIP LOCKED. Per-minute and slower work is a
+ * pg-boss cron schedule (one job per tick, whatever the number of workers).
+ */
+
+export const QUEUES = {
+  /** Sample every node, the PgBouncer and host metrics of one shard for one slot. */
+  sampleShard: 'sample-shard',
+  /** pg_stat_statements snapshot of one shard's primary for one slot. */
+  snapshotStatements: 'snapshot-statements',
+  /** Hourly rollups of the previous hours. */
+  rollupHours: 'rollup-hours',
+  /** Day partitions ahead, and retention (drop expired partitions). */
+  maintainHistory: 'maintain-history',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const slotJobSchema = z.object({
+  shardId: z.string().min(1),
+  /** The slot, ISO 8601: the samples' `at`. */
+  at: z.iso.datetime(),
+});
+export type SlotJob = z.infer<typeof slotJobSchema>;
+
+export const SCHEDULES = [
+  // Minute 2: the previous hour is complete (and a retried late sample had a minute to land).
+  { queue: QUEUES.rollupHours, cron: '2 * * * *' },
+  { queue: QUEUES.maintainHistory, cron: '*/10 * * * *' },
+] as const;
+
+export interface QueueOptions {
+  retryLimit: number;
+  retryDelay: number;
+  /** A job active longer than this is failed and retried: how long a SIGKILLed worker's job waits. */
+  expireInSeconds: number;
+  /** Finished jobs kept this long (for the "no slot sampled twice" checks), then archived. */
+  retentionSeconds?: number;
+}
+
+/**
+ * Sampling jobs must finish within a few node timeouts; a job that takes
+ * longer than two intervals (or 10 s) belongs to a dead worker and is retried.
+ */
+export function queueOptions(queue: QueueName, sampleIntervalSeconds: number): QueueOptions {
+  switch (queue) {
+    case QUEUES.sampleShard:
+    case QUEUES.snapshotStatements:
+      return { retryLimit: 3, retryDelay: 1, expireInSeconds: Math.max(10, 2 * sampleIntervalSeconds) };
+    case QUEUES.rollupHours:
+      return { retryLimit: 3, retryDelay: 30, expireInSeconds: 600 };
+    case QUEUES.maintainHistory:
+      return { retryLimit: 3, retryDelay: 30, expireInSeconds: 300 };
+  }
+}
+
+/** A job id fixed by what the job is for: the same (queue, shard, slot) always gives the same UUID. */
+export function slotJobId(queue: QueueName, shardId: string, at: Date): string {
+  const hex = createHash('sha256').update(`${queue}\u0000${shardId}\u0000${at.toISOString()}`).digest('hex');
+  // Shaped as an RFC 4122 UUID (version 5 bits, variant 10xx) so Postgres' uuid type takes it.
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

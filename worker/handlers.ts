@@ -1,0 +1,63 @@
+import type PgBoss from 'pg-boss';
+import { getControlPool } from '@/lib/control/db';
+import { getFleetEnv } from '@/lib/env';
+import { findShard } from '@/lib/fleet/topology';
+import { dropExpiredPartitions, ensurePartitionsAround } from '@/lib/history/partitions';
+import { hoursToRollUp, rollUpHour } from '@/lib/history/rollups';
+import { sampleShard } from '@/lib/history/sample-shard';
+import { snapshotStatements } from '@/lib/history/statement-snapshots';
+import { slotJobSchema } from '@/lib/jobs/queues';
+import type { WorkerStats } from './worker-stats';
+
+/**
+ * Job handlers: like route handlers, each parses its data and makes one lib
+ * call. Each is idempotent: a retried job finds its rows already written.
+ */
+
+/** Hours recomputed by each rollup run: the last complete one and the one before (late samples). */
+const ROLLUP_HOURS_PER_RUN = 2;
+
+export function sampleShardHandler(stats: WorkerStats) {
+  return async (job: PgBoss.Job<unknown>) => {
+    const data = slotJobSchema.parse(job.data);
+    const shard = findShard(data.shardId);
+    if (!shard) return { skipped: `shard ${data.shardId} is no longer in the fleet file` };
+    const report = await sampleShard(shard, new Date(data.at), stats.workerId);
+    stats.jobDone(report.durationMs, new Date(data.at));
+    return report;
+  };
+}
+
+export function snapshotStatementsHandler(stats: WorkerStats) {
+  return async (job: PgBoss.Job<unknown>) => {
+    const data = slotJobSchema.parse(job.data);
+    const shard = findShard(data.shardId);
+    if (!shard) return { skipped: `shard ${data.shardId} is no longer in the fleet file` };
+    const started = performance.now();
+    const report = await snapshotStatements(shard, new Date(data.at));
+    stats.jobDone(performance.now() - started);
+    return report;
+  };
+}
+
+export function rollupHoursHandler(stats: WorkerStats) {
+  return async () => {
+    const started = performance.now();
+    const reports = [];
+    for (const hour of hoursToRollUp(new Date(), ROLLUP_HOURS_PER_RUN)) {
+      reports.push(await rollUpHour(getControlPool(), hour, getFleetEnv().SHARDSCOPE_SAMPLE_INTERVAL_S));
+    }
+    stats.jobDone(performance.now() - started);
+    return { hours: reports };
+  };
+}
+
+export function maintainHistoryHandler(stats: WorkerStats) {
+  return async () => {
+    const started = performance.now();
+    await ensurePartitionsAround(getControlPool());
+    const report = await dropExpiredPartitions(getControlPool());
+    stats.jobDone(performance.now() - started);
+    return report;
+  };
+}

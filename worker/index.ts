@@ -1,0 +1,134 @@
+// The worker process (`npm run worker`): pg-boss on the control database.
+// Any number of workers may run: sampling jobs are created once per shard
+// and slot whatever the number of tickers, and split between workers by
+// SKIP LOCKED. SIGTERM/SIGINT stop fetching and let running jobs finish (or
+// hand them back); a SIGKILLed worker's jobs expire and are retried.
+import type PgBoss from 'pg-boss';
+import { getControlPool } from '@/lib/control/db';
+import { getFleetEnv, type FleetEnv } from '@/lib/env';
+import type { FleetFile } from '@/lib/fleet/fleet-file';
+import { getFleet } from '@/lib/fleet/topology';
+import { ensurePartitionsAround } from '@/lib/history/partitions';
+import { writeHeartbeat } from '@/lib/history/worker-heartbeats';
+import { createBoss, ensureQueues } from '@/lib/jobs/boss';
+import { OutageLog } from '@/lib/jobs/outage-log';
+import { QUEUES, type QueueName } from '@/lib/jobs/queues';
+import { tick, type SlotTicker } from '@/lib/jobs/ticker';
+import { maintainHistoryHandler, rollupHoursHandler, sampleShardHandler, snapshotStatementsHandler } from './handlers';
+import { WorkerStats } from './worker-stats';
+
+/** Heartbeat period: the overview calls a worker gone after 30 s without one. */
+const HEARTBEAT_MS = 5000;
+/** Running jobs get this long to finish on SIGTERM before they are handed back for retry. */
+const GRACEFUL_STOP_MS = 15_000;
+/** Start-up retries while the control DB is away: 1 s doubling to 30 s. */
+const MAX_BACKOFF_MS = 30_000;
+
+let env: FleetEnv;
+let fleet: FleetFile;
+const stats = new WorkerStats();
+const outages = new OutageLog();
+const timers: NodeJS.Timeout[] = [];
+let boss: PgBoss | undefined;
+let stopping = false;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startBoss(): Promise<PgBoss> {
+  for (let backoffMs = 1000; ; backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS)) {
+    const candidate = createBoss(fleet.control.url, env);
+    candidate.on('error', (error) => outages.failed('control database', error));
+    try {
+      await candidate.start();
+      await ensureQueues(candidate, env.SHARDSCOPE_SAMPLE_INTERVAL_S);
+      await ensurePartitionsAround(getControlPool());
+      outages.ok('control database');
+      return candidate;
+    } catch (error) {
+      outages.failed('control database', error);
+      await candidate.stop({ graceful: false }).catch(() => {});
+      if (stopping) throw new Error('stopped while waiting for the control database');
+      await sleep(backoffMs);
+    }
+  }
+}
+
+/** One job at a time per loop; `loops` loops give the concurrency, and two workers' loops take turns. */
+async function workQueue(queue: QueueName, loops: number, handler: (job: PgBoss.Job<unknown>) => Promise<unknown>): Promise<void> {
+  const pollingIntervalSeconds = Math.min(1, Math.max(0.5, env.SHARDSCOPE_SAMPLE_INTERVAL_S / 4));
+  for (let loop = 0; loop < loops; loop++) {
+    await boss!.work<unknown>(queue, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
+      try {
+        const result = await handler(job);
+        outages.ok('control database');
+        return result;
+      } catch (error) {
+        stats.jobFailed();
+        throw error;
+      }
+    });
+  }
+}
+
+function startTickers(): void {
+  const tickers: SlotTicker[] = [
+    { queue: QUEUES.sampleShard, intervalSeconds: env.SHARDSCOPE_SAMPLE_INTERVAL_S, lastSent: 0 },
+    { queue: QUEUES.snapshotStatements, intervalSeconds: env.SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S, lastSent: 0 },
+  ];
+  const tickMs = Math.min(1000, (env.SHARDSCOPE_SAMPLE_INTERVAL_S * 1000) / 4);
+  timers.push(
+    setInterval(() => {
+      if (stopping || !boss) return;
+      for (const ticker of tickers) {
+        tick(boss, ticker, fleet.shards).catch((error: unknown) => outages.failed('control database', error));
+      }
+    }, tickMs),
+  );
+}
+
+async function beat(): Promise<void> {
+  try {
+    await writeHeartbeat(getControlPool(), stats.heartbeat());
+  } catch (error) {
+    outages.failed('control database', error);
+  }
+}
+
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[worker] ${signal}: stopping (running jobs get ${GRACEFUL_STOP_MS / 1000} s to finish)`);
+  for (const timer of timers) clearInterval(timer);
+  if (boss) await boss.stop({ graceful: true, timeout: GRACEFUL_STOP_MS, wait: true }).catch(() => {});
+  stats.stoppedAt = new Date();
+  await beat();
+  await getControlPool().end().catch(() => {});
+  console.log(`[worker] stopped after ${stats.jobsDone} jobs (${stats.jobsFailed} failed)`);
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  env = getFleetEnv();
+  fleet = getFleet();
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  const nodes = fleet.shards.reduce((total, shard) => total + shard.nodes.length, 0);
+  console.log(
+    `[worker] ${stats.workerId}: ${fleet.shards.length} shards, ${nodes} nodes, sampling every ${env.SHARDSCOPE_SAMPLE_INTERVAL_S} s, ` +
+      `statements every ${env.SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S} s, ${env.SHARDSCOPE_WORKER_CONCURRENCY} jobs at once`,
+  );
+  boss = await startBoss();
+  await beat();
+  timers.push(setInterval(() => void beat(), HEARTBEAT_MS));
+  await workQueue(QUEUES.sampleShard, env.SHARDSCOPE_WORKER_CONCURRENCY, sampleShardHandler(stats));
+  await workQueue(QUEUES.snapshotStatements, 1, snapshotStatementsHandler(stats));
+  await workQueue(QUEUES.rollupHours, 1, rollupHoursHandler(stats));
+  await workQueue(QUEUES.maintainHistory, 1, maintainHistoryHandler(stats));
+  startTickers();
+  console.log('[worker] running');
+}
+
+main().catch((error: unknown) => {
+  console.error(`[worker] cannot start: ${(error as Error).message}`);
+  process.exit(1);
+});
