@@ -21,6 +21,8 @@ export const E2E_SERVER_ENV = {
   SHARDSCOPE_ADMIN_PASSWORD: E2E_PASSWORDS.admin,
   SHARDSCOPE_OPERATOR_PASSWORD: E2E_PASSWORDS.operator,
   SHARDSCOPE_VIEWER_PASSWORD: E2E_PASSWORDS.viewer,
+  // The worker beside `next start` samples every 2 s, so history charts have points within seconds.
+  SHARDSCOPE_SAMPLE_INTERVAL_S: '2',
   SHARDSCOPE_DIST_DIR: process.env.SHARDSCOPE_DIST_DIR ?? '.next-test',
   PORT: String(E2E_WEB_PORT),
 };

@@ -1,9 +1,12 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
+import { ShardHistoryCharts } from '@/components/history/ShardHistoryCharts';
 import { ActivityPanel } from '@/components/shard/ActivityPanel';
 import { BlockingPanel } from '@/components/shard/BlockingPanel';
 import { PoolsPanel } from '@/components/shard/PoolsPanel';
 import { ReplicationPanel } from '@/components/shard/ReplicationPanel';
+import { Skeleton } from '@/components/ui/Skeleton';
 import { requirePageSession } from '@/lib/auth/guard';
 import { findShard } from '@/lib/fleet/topology';
 
@@ -27,6 +30,9 @@ export default async function ShardPage(props: { params: Promise<{ shardId: stri
         <ReplicationPanel shardId={shard.id} />
         <PoolsPanel shardId={shard.id} />
       </div>
+      <Suspense fallback={<Skeleton />}>
+        <ShardHistoryCharts shardId={shard.id} />
+      </Suspense>
     </>
   );
 }

@@ -1,0 +1,34 @@
+'use client';
+
+import { HistoryChart } from '@/components/charts/HistoryChart';
+import { RangePicker, useHistoryRange } from './RangePicker';
+
+/** One line per node (per PgBouncer pool for pool_waiting): which node of the shard is the odd one out, and since when. */
+const SHARD_HISTORY_METRICS = [
+  { metric: 'connections_pct', caption: 'per node' },
+  { metric: 'tps', caption: 'per node' },
+  { metric: 'replica_lag_seconds', caption: 'per replica' },
+  { metric: 'replica_lag_bytes', caption: 'per replica' },
+  { metric: 'cache_hit_pct', caption: 'per node' },
+  { metric: 'pool_waiting', caption: 'per PgBouncer pool (database/user)' },
+  { metric: 'cpu_pct', caption: 'per node host' },
+  { metric: 'disk_pct', caption: 'per node host' },
+] as const;
+
+/** Needs a <Suspense> above (the range lives in the URL). */
+export function ShardHistoryCharts({ shardId }: { shardId: string }) {
+  const range = useHistoryRange();
+  return (
+    <section className="history" aria-labelledby="shard-history-heading" data-testid="shard-history">
+      <header>
+        <h2 id="shard-history-heading">History</h2>
+        <RangePicker />
+      </header>
+      <div className="history-grid">
+        {SHARD_HISTORY_METRICS.map(({ metric, caption }) => (
+          <HistoryChart key={metric} metric={metric} range={range} shardId={shardId} caption={caption} />
+        ))}
+      </div>
+    </section>
+  );
+}
