@@ -34,7 +34,9 @@ function sandbox(...args: string[]): string {
 const VITALS_CALLS_SQL = `
   select coalesce(sum(calls), 0)::int as calls
   from pg_stat_statements
-  where query like '%pg_is_wal_replay_paused()%' and query not like '%pg_stat_statements%'`;
+  where query like '%pg_is_wal_replay_paused()%'
+    and query not like '%pg_stat_statements%'
+    and query not like '%shardscope:sampler%'`;
 
 async function vitalsCalls(): Promise<number> {
   const password = /^SANDBOX_PASSWORD=(\S+)$/m.exec(readFileSync(path.join(sandboxDir, 'secrets.env'), 'utf8'))![1];

@@ -2,7 +2,8 @@
 
 import { HistoryChart } from '@/components/charts/HistoryChart';
 import { findMetric, type Aggregate } from '@/lib/history/metrics';
-import { RangePicker, useHistoryRange } from './RangePicker';
+import { HistorySection } from './HistorySection';
+import { useHistoryRange } from './RangePicker';
 
 /** What the fleet overview charts: is any shard running out of connections, slowing down, lagging, missing cache or queueing clients. */
 const FLEET_HISTORY_METRICS = ['connections_pct', 'tps', 'replica_lag_seconds', 'cache_hit_pct', 'pool_waiting'] as const;
@@ -19,17 +20,11 @@ const ACROSS_SHARD_CAPTION: Record<Aggregate, string> = {
 export function FleetHistoryCharts() {
   const range = useHistoryRange();
   return (
-    <section className="history" aria-labelledby="fleet-history-heading" data-testid="fleet-history">
-      <header>
-        <h2 id="fleet-history-heading">History</h2>
-        <RangePicker />
-      </header>
-      <div className="history-grid">
-        {FLEET_HISTORY_METRICS.map((metric) => {
-          const acrossShard = findMetric(metric)?.acrossShard;
-          return <HistoryChart key={metric} metric={metric} range={range} caption={acrossShard ? ACROSS_SHARD_CAPTION[acrossShard] : undefined} />;
-        })}
-      </div>
-    </section>
+    <HistorySection id="fleet-history" testId="fleet-history">
+      {FLEET_HISTORY_METRICS.map((metric) => {
+        const acrossShard = findMetric(metric)?.acrossShard;
+        return <HistoryChart key={metric} metric={metric} range={range} caption={acrossShard ? ACROSS_SHARD_CAPTION[acrossShard] : undefined} />;
+      })}
+    </HistorySection>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import { HistoryChart } from '@/components/charts/HistoryChart';
-import { RangePicker, useHistoryRange } from './RangePicker';
+import { HistorySection } from './HistorySection';
+import { useHistoryRange } from './RangePicker';
 
 /** One line per node (per PgBouncer pool for pool_waiting): which node of the shard is the odd one out, and since when. */
 const SHARD_HISTORY_METRICS = [
@@ -19,16 +20,10 @@ const SHARD_HISTORY_METRICS = [
 export function ShardHistoryCharts({ shardId }: { shardId: string }) {
   const range = useHistoryRange();
   return (
-    <section className="history" aria-labelledby="shard-history-heading" data-testid="shard-history">
-      <header>
-        <h2 id="shard-history-heading">History</h2>
-        <RangePicker />
-      </header>
-      <div className="history-grid">
-        {SHARD_HISTORY_METRICS.map(({ metric, caption }) => (
-          <HistoryChart key={metric} metric={metric} range={range} shardId={shardId} caption={caption} />
-        ))}
-      </div>
-    </section>
+    <HistorySection id="shard-history" testId="shard-history">
+      {SHARD_HISTORY_METRICS.map(({ metric, caption }) => (
+        <HistoryChart key={metric} metric={metric} range={range} shardId={shardId} caption={caption} />
+      ))}
+    </HistorySection>
   );
 }

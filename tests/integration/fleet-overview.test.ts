@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectFleetOverview, getFleetOverview } from '@/lib/monitor/fleet-overview';
 import type { FleetOverview, NodeOverview } from '@/lib/monitor/fleet-overview-model';
-import { eventually, nodePort, sandbox, withSuperuser } from './sandbox';
+import { eventually, nodePort, overviewRoundTrips, sandbox, withSuperuser } from './sandbox';
 
 function node(overview: FleetOverview, nodeId: string): NodeOverview {
   const found = overview.shards.flatMap((shard) => shard.nodes).find((candidate) => candidate.id === nodeId);
@@ -110,14 +110,7 @@ describe('fleet overview against the sandbox fleet', () => {
   });
 
   it('serves ten concurrent callers with one fleet round trip', async () => {
-    const vitalsCalls = () =>
-      withSuperuser(nodePort(1, 'primary'), async (client) => {
-        const { rows } = await client.query(
-          `select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
-           where query like '%pg_is_wal_replay_paused()%' and query not like '%pg_stat_statements%'`,
-        );
-        return rows[0].calls as number;
-      });
+    const vitalsCalls = () => overviewRoundTrips(1);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // let any earlier cached overview expire
     const before = await vitalsCalls();
     const results = await Promise.all(Array.from({ length: 10 }, () => getFleetOverview()));

@@ -71,3 +71,20 @@ export async function connectAsApp(port: number, applicationName: string): Promi
   await client.connect();
   return client;
 }
+
+/**
+ * Live overview round trips that reached a shard primary so far: calls of the
+ * node-vitals statement in its pg_stat_statements (the sampler's statements
+ * carry a marker and are left out).
+ */
+export async function overviewRoundTrips(shard: number): Promise<number> {
+  return withSuperuser(nodePort(shard, 'primary'), async (client) => {
+    const { rows } = await client.query(
+      `select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
+       where query like '%pg_is_wal_replay_paused()%'
+         and query not like '%pg_stat_statements%'
+         and query not like '%shardscope:sampler%'`,
+    );
+    return rows[0].calls as number;
+  });
+}

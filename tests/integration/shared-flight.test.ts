@@ -7,7 +7,7 @@ import { RedisOutageLog, REDIS_STEP_TIMEOUT_MS, SharedFlight } from '@/lib/fleet
 import { getFleet } from '@/lib/fleet/topology';
 import { collectFleetOverview } from '@/lib/monitor/fleet-overview';
 import type { FleetOverview } from '@/lib/monitor/fleet-overview-model';
-import { eventually, INTEGRATION_SANDBOX, nodePort, withSuperuser } from './sandbox';
+import { eventually, INTEGRATION_SANDBOX, overviewRoundTrips } from './sandbox';
 
 /**
  * Two "web instances" (each its own SharedFlight, so its own in-process cache,
@@ -118,14 +118,7 @@ describe('SharedFlight across two web instances sharing the sandbox Redis', () =
   });
 
   it('costs the fleet one round trip when both instances ask for the overview at once', async () => {
-    const vitalsCalls = () =>
-      withSuperuser(nodePort(1, 'primary'), async (client) => {
-        const { rows } = await client.query(
-          `select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
-           where query like '%pg_is_wal_replay_paused()%' and query not like '%pg_stat_statements%'`,
-        );
-        return rows[0].calls as number;
-      });
+    const vitalsCalls = () => overviewRoundTrips(1);
     const [a, b] = [webInstance<FleetOverview>(redisUrl(), 1000), webInstance<FleetOverview>(redisUrl(), 1000)];
     const key = `it-${randomUUID()}`;
     const before = await vitalsCalls();
