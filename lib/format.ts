@@ -13,6 +13,9 @@ export function formatBytes(bytes: number | null): string {
 
 export function formatSeconds(seconds: number | null): string {
   if (seconds === null) return '—';
+  // Sub-millisecond replica lag is common on a quiet LAN: it must not read "0 ms" next to a non-zero point.
+  if (seconds > 0 && seconds < 0.001) return `${Math.max(1, Math.round(seconds * 1e6))} µs`;
+  if (seconds < 0.01) return `${trimDecimals(seconds * 1000, 1)} ms`;
   if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 120) return Number.isInteger(seconds) ? `${seconds} s` : `${seconds.toFixed(1)} s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;

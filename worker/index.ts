@@ -53,11 +53,20 @@ async function startBoss(): Promise<PgBoss> {
   }
 }
 
-/** One job at a time per loop; `loops` loops give the concurrency, and two workers' loops take turns. */
+/** How often each job loop asks for work: sub-second, so a slot's jobs start close to their time. */
+function pollingIntervalSeconds(): number {
+  return Math.min(1, Math.max(0.5, env.SHARDSCOPE_SAMPLE_INTERVAL_S / 4));
+}
+
+/**
+ * One job at a time per loop; `loops` loops give the concurrency. The loops
+ * start at random points of the polling interval, so two workers' polls
+ * interleave and (with the tickers' random start jitter) take turns.
+ */
 async function workQueue(queue: QueueName, loops: number, handler: (job: PgBoss.Job<unknown>) => Promise<unknown>): Promise<void> {
-  const pollingIntervalSeconds = Math.min(1, Math.max(0.5, env.SHARDSCOPE_SAMPLE_INTERVAL_S / 4));
-  for (let loop = 0; loop < loops; loop++) {
-    await boss!.work<unknown>(queue, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
+  const startLoop = async () => {
+    await sleep(Math.random() * pollingIntervalSeconds() * 1000);
+    await boss!.work<unknown>(queue, { batchSize: 1, pollingIntervalSeconds: pollingIntervalSeconds() }, async ([job]) => {
       try {
         const result = await handler(job);
         outages.ok('control database');
@@ -67,13 +76,14 @@ async function workQueue(queue: QueueName, loops: number, handler: (job: PgBoss.
         throw error;
       }
     });
-  }
+  };
+  await Promise.all(Array.from({ length: loops }, startLoop));
 }
 
 function startTickers(): void {
   const tickers: SlotTicker[] = [
-    { queue: QUEUES.sampleShard, intervalSeconds: env.SHARDSCOPE_SAMPLE_INTERVAL_S, lastSent: 0 },
-    { queue: QUEUES.snapshotStatements, intervalSeconds: env.SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S, lastSent: 0 },
+    { queue: QUEUES.sampleShard, intervalSeconds: env.SHARDSCOPE_SAMPLE_INTERVAL_S, jitterMs: pollingIntervalSeconds() * 1000, lastSent: 0 },
+    { queue: QUEUES.snapshotStatements, intervalSeconds: env.SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S, jitterMs: pollingIntervalSeconds() * 1000, lastSent: 0 },
   ];
   const tickMs = Math.min(1000, (env.SHARDSCOPE_SAMPLE_INTERVAL_S * 1000) / 4);
   timers.push(

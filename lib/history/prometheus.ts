@@ -29,7 +29,7 @@ export const WORKER_HEALTH_SQL = `
   where last_beat_at > now() - interval '1 day'`;
 
 export const LAST_SAMPLE_AGE_SQL = `
-  select extract(epoch from now() - max(at))::float8 as age_seconds
+  select extract(epoch from now() - max(measured_at))::float8 as age_seconds
   from metric_samples
   where kind = 'node' and at > now() - interval '2 days'`;
 

@@ -9,7 +9,7 @@ import type { WorkerHeartbeat, WorkerStatus } from './worker-status-types';
  * planner never walks old partitions). Healthy: within a few intervals.
  */
 export const LAST_SAMPLE_SQL = `
-  select max(at) as last_sample_at, now() as db_now
+  select max(measured_at) as last_sample_at, now() as db_now
   from metric_samples
   where kind = 'node'
     and at > now() - interval '2 days'`;

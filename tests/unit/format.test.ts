@@ -17,3 +17,11 @@ describe('display formatting', () => {
     expect(formatSeconds(3 * 3600)).toBe('3.0 h');
   });
 });
+
+describe('formatSeconds below a millisecond', () => {
+  it('keeps sub-millisecond lag visible instead of "0 ms"', () => {
+    expect(formatSeconds(0.0004)).toBe('400 µs');
+    expect(formatSeconds(0.0025)).toBe('2.5 ms');
+    expect(formatSeconds(0.25)).toBe('250 ms');
+  });
+});
