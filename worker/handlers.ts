@@ -1,9 +1,9 @@
 import type PgBoss from 'pg-boss';
-import { getControlPool } from '@/lib/control/db';
+import { withControlClient } from '@/lib/control/db';
 import { getFleetEnv } from '@/lib/env';
 import { findShard } from '@/lib/fleet/topology';
 import { dropExpiredPartitions, ensurePartitionsAround } from '@/lib/history/partitions';
-import { hoursToRollUp, rollUpHour } from '@/lib/history/rollups';
+import { hoursToRollUp, rollUpHour, type RollupReport } from '@/lib/history/rollups';
 import { sampleShard } from '@/lib/history/sample-shard';
 import { snapshotStatements } from '@/lib/history/statement-snapshots';
 import { slotJobSchema } from '@/lib/jobs/queues';
@@ -13,6 +13,9 @@ import type { WorkerStats } from './worker-stats';
  * Job handlers: like route handlers, each parses its data and makes one lib
  * call. Each is idempotent: a retried job finds its rows already written.
  */
+
+/** Rollups and retention read an hour of samples or wait on a partition lock: more than a page's query timeout. */
+const BACKGROUND_STATEMENT_TIMEOUT_MS = 120_000;
 
 /** Hours recomputed by each rollup run: the last complete one and the one before (late samples). */
 const ROLLUP_HOURS_PER_RUN = 2;
@@ -43,10 +46,12 @@ export function snapshotStatementsHandler(stats: WorkerStats) {
 export function rollupHoursHandler(stats: WorkerStats) {
   return async () => {
     const started = performance.now();
-    const reports = [];
-    for (const hour of hoursToRollUp(new Date(), ROLLUP_HOURS_PER_RUN)) {
-      reports.push(await rollUpHour(getControlPool(), hour, getFleetEnv().SHARDSCOPE_SAMPLE_INTERVAL_S));
-    }
+    const reports: RollupReport[] = [];
+    await withControlClient(BACKGROUND_STATEMENT_TIMEOUT_MS, async (client) => {
+      for (const hour of hoursToRollUp(new Date(), ROLLUP_HOURS_PER_RUN)) {
+        reports.push(await rollUpHour(client, hour, getFleetEnv().SHARDSCOPE_SAMPLE_INTERVAL_S));
+      }
+    });
     stats.jobDone(performance.now() - started);
     return { hours: reports };
   };
@@ -55,8 +60,10 @@ export function rollupHoursHandler(stats: WorkerStats) {
 export function maintainHistoryHandler(stats: WorkerStats) {
   return async () => {
     const started = performance.now();
-    await ensurePartitionsAround(getControlPool());
-    const report = await dropExpiredPartitions(getControlPool());
+    const report = await withControlClient(BACKGROUND_STATEMENT_TIMEOUT_MS, async (client) => {
+      await ensurePartitionsAround(client);
+      return dropExpiredPartitions(client);
+    });
     stats.jobDone(performance.now() - started);
     return report;
   };

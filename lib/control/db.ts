@@ -21,3 +21,24 @@ export function getControlPool(): pg.Pool {
   }
   return pool;
 }
+
+/**
+ * A dedicated control-DB connection for background work that may take longer
+ * than a page's query timeout (hourly rollups, retention), with its own
+ * server-side statement timeout instead.
+ */
+export async function withControlClient<T>(statementTimeoutMs: number, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({
+    connectionString: getFleet().control.url,
+    connectionTimeoutMillis: getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS,
+    statement_timeout: statementTimeoutMs,
+    application_name: 'shardscope-worker',
+  });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
