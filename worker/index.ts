@@ -14,6 +14,7 @@ import { createBoss, ensureQueues } from '@/lib/jobs/boss';
 import { OutageLog } from '@/lib/jobs/outage-log';
 import { QUEUES, type QueueName } from '@/lib/jobs/queues';
 import { tick, type SlotTicker } from '@/lib/jobs/ticker';
+import { JobLoops, type JobHandler } from './job-loops';
 import { maintainHistoryHandler, rollupHoursHandler, sampleShardHandler, snapshotStatementsHandler } from './handlers';
 import { WorkerStats } from './worker-stats';
 
@@ -29,6 +30,7 @@ let fleet: FleetFile;
 const stats = new WorkerStats();
 const outages = new OutageLog();
 const timers: NodeJS.Timeout[] = [];
+const loopsRunning: JobLoops[] = [];
 let boss: PgBoss | undefined;
 let stopping = false;
 
@@ -53,31 +55,46 @@ async function startBoss(): Promise<PgBoss> {
   }
 }
 
-/** How often each job loop asks for work: sub-second, so a slot's jobs start close to their time. */
+/** How often an idle job loop asks for work: sub-second, so a slot's jobs start close to their time. */
 function pollingIntervalSeconds(): number {
   return Math.min(1, Math.max(0.5, env.SHARDSCOPE_SAMPLE_INTERVAL_S / 4));
 }
 
-/**
- * One job at a time per loop; `loops` loops give the concurrency. The loops
- * start at random points of the polling interval, so two workers' polls
- * interleave and (with the tickers' random start jitter) take turns.
- */
-async function workQueue(queue: QueueName, loops: number, handler: (job: PgBoss.Job<unknown>) => Promise<unknown>): Promise<void> {
-  const startLoop = async () => {
-    await sleep(Math.random() * pollingIntervalSeconds() * 1000);
-    await boss!.work<unknown>(queue, { batchSize: 1, pollingIntervalSeconds: pollingIntervalSeconds() }, async ([job]) => {
-      try {
-        const result = await handler(job);
-        outages.ok('control database');
-        return result;
-      } catch (error) {
-        stats.jobFailed();
-        throw error;
-      }
-    });
+function countedHandler(handler: JobHandler): JobHandler {
+  return async (job) => {
+    const result = await handler(job);
+    outages.ok('control database');
+    return result;
   };
-  await Promise.all(Array.from({ length: loops }, startLoop));
+}
+
+/** The sampling queues: our own loops, which fetch again at once while there is work (job-loops.ts). */
+function startJobLoops(queue: QueueName, loops: number, handler: JobHandler): void {
+  const jobLoops = new JobLoops(boss!, {
+    queue,
+    loops,
+    pollingIntervalMs: pollingIntervalSeconds() * 1000,
+    handler: countedHandler(handler),
+    onFailure: (job, error) => {
+      stats.jobFailed();
+      console.error(`[worker] ${queue} job ${job.id} failed: ${(error as Error)?.message ?? String(error)}`);
+    },
+    onFetchError: (error) => outages.failed('control database', error),
+  });
+  jobLoops.start();
+  loopsRunning.push(jobLoops);
+}
+
+/** Hourly and ten-minute jobs from pg-boss schedules: pg-boss's own work() is plenty. */
+async function workScheduled(queue: QueueName, handler: JobHandler): Promise<void> {
+  await boss!.work<unknown>(queue, { batchSize: 1, pollingIntervalSeconds: 5 }, async ([job]) => {
+    try {
+      return await countedHandler(handler)(job);
+    } catch (error) {
+      stats.jobFailed();
+      throw error;
+    }
+  });
 }
 
 function startTickers(): void {
@@ -109,6 +126,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   console.log(`[worker] ${signal}: stopping (running jobs get ${GRACEFUL_STOP_MS / 1000} s to finish)`);
   for (const timer of timers) clearInterval(timer);
+  await Promise.all(loopsRunning.map((loops) => loops.stop(GRACEFUL_STOP_MS)));
   if (boss) await boss.stop({ graceful: true, timeout: GRACEFUL_STOP_MS, wait: true }).catch(() => {});
   stats.stoppedAt = new Date();
   await beat();
@@ -130,10 +148,10 @@ async function main(): Promise<void> {
   boss = await startBoss();
   await beat();
   timers.push(setInterval(() => void beat(), HEARTBEAT_MS));
-  await workQueue(QUEUES.sampleShard, env.SHARDSCOPE_WORKER_CONCURRENCY, sampleShardHandler(stats));
-  await workQueue(QUEUES.snapshotStatements, 1, snapshotStatementsHandler(stats));
-  await workQueue(QUEUES.rollupHours, 1, rollupHoursHandler(stats));
-  await workQueue(QUEUES.maintainHistory, 1, maintainHistoryHandler(stats));
+  startJobLoops(QUEUES.sampleShard, env.SHARDSCOPE_WORKER_CONCURRENCY, sampleShardHandler(stats));
+  startJobLoops(QUEUES.snapshotStatements, 1, snapshotStatementsHandler(stats));
+  await workScheduled(QUEUES.rollupHours, rollupHoursHandler(stats));
+  await workScheduled(QUEUES.maintainHistory, maintainHistoryHandler(stats));
   startTickers();
   console.log('[worker] running');
 }

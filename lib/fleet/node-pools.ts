@@ -20,14 +20,16 @@ const pools = new Map<string, pg.Pool>();
 export function nodePool(node: NodeConfig): pg.Pool {
   let pool = pools.get(node.id);
   if (!pool) {
-    const timeoutMs = getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS;
+    const env = getFleetEnv();
+    const timeoutMs = env.SHARDSCOPE_NODE_TIMEOUT_MS;
     pool = new pg.Pool({
       connectionString: node.url,
       max: CONNECTIONS_PER_NODE,
       connectionTimeoutMillis: timeoutMs,
       statement_timeout: timeoutMs,
       query_timeout: timeoutMs + 250,
-      idleTimeoutMillis: 30_000,
+      // Kept across two sampling intervals, so the worker does not reconnect to every node each round.
+      idleTimeoutMillis: Math.max(30_000, 2 * env.SHARDSCOPE_SAMPLE_INTERVAL_S * 1000 + 5000),
       application_name: CONSOLE_APPLICATION_NAME,
     });
     // A node restarting under an idle client must not crash the web process.

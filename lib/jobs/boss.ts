@@ -24,19 +24,29 @@ export function createBoss(controlUrl: string, env: FleetEnv): PgBoss {
   });
 }
 
-/** Creates (or updates) every queue and schedule; idempotent, safe from any number of workers. */
+/** SQLSTATE deadlock_detected: two workers creating queues at once (pg-boss adds a foreign key per queue). */
+const DEADLOCK_DETECTED = '40P01';
+const CREATE_QUEUE_ATTEMPTS = 5;
+
+async function createQueueOnce(boss: PgBoss, queue: QueueName, options: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // pg-boss' create_queue does nothing when the queue exists (another worker was first).
+      await boss.createQueue(queue, options);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= CREATE_QUEUE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
+}
+
+/** Creates (or updates) every queue and schedule; idempotent, safe from any number of workers starting together. */
 export async function ensureQueues(boss: PgBoss, sampleIntervalSeconds: number): Promise<void> {
   for (const queue of Object.values(QUEUES) as QueueName[]) {
     const options = { name: queue, policy: 'standard' as const, ...queueOptions(queue, sampleIntervalSeconds) };
     if (await boss.getQueue(queue)) await boss.updateQueue(queue, options);
-    else {
-      try {
-        await boss.createQueue(queue, options);
-      } catch (error) {
-        // Another worker created it between our check and our create.
-        if (!(await boss.getQueue(queue))) throw error;
-      }
-    }
+    else await createQueueOnce(boss, queue, options);
   }
   for (const schedule of SCHEDULES) await boss.schedule(schedule.queue, schedule.cron, {}, { tz: 'UTC' });
 }
