@@ -3,7 +3,8 @@
  * these (through lib/tenants/usage-counters.ts); Shardscope reads them.
  *
  *   shardscope:usage:{<tenantId>}:<YYYYMMDDHH>   hash, one per tenant per UTC hour
- *     fields: cache_hit, cache_miss, cache_set, cache_invalidate, api_calls
+ *     fields: cache_hit, cache_miss, cache_set, cache_invalidate, api_calls,
+ *             rate_limited (requests refused with 429 by checkTenantApiLimit)
  *
  * Buckets are keyed by the full UTC hour (not the hour of day), so today's 10:00
  * never collides with yesterday's. The tenant id sits in a {hash tag} so one
@@ -13,7 +14,7 @@
 
 export const USAGE_KEY_PREFIX = 'shardscope:usage';
 
-export const USAGE_COUNTERS = ['cache_hit', 'cache_miss', 'cache_set', 'cache_invalidate', 'api_calls'] as const;
+export const USAGE_COUNTERS = ['cache_hit', 'cache_miss', 'cache_set', 'cache_invalidate', 'api_calls', 'rate_limited'] as const;
 export type UsageCounter = (typeof USAGE_COUNTERS)[number];
 
 /** Eight days: a week of hourly history plus a day of slack for late readers. */
