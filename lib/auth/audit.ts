@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import { getControlPool } from '@/lib/control/db';
 import type { Role } from './roles';
 
@@ -24,7 +25,12 @@ const SELECT_RECENT_AUDIT_ROWS = `
   limit $1`;
 
 export async function writeAudit(entry: AuditEntry): Promise<void> {
-  await getControlPool().query(INSERT_AUDIT_ROW, [
+  await writeAuditWith(getControlPool(), entry);
+}
+
+/** The same row on a given client: inside the transaction of the change it records, so both commit or neither. */
+export async function writeAuditWith(db: Pick<Pool, 'query'>, entry: AuditEntry): Promise<void> {
+  await db.query(INSERT_AUDIT_ROW, [
     entry.actor,
     entry.actorRole,
     entry.action,
