@@ -23,6 +23,7 @@ export const E2E_SERVER_ENV = {
   SHARDSCOPE_VIEWER_PASSWORD: E2E_PASSWORDS.viewer,
   // The worker beside `next start` samples every 2 s, so history charts have points within seconds.
   SHARDSCOPE_SAMPLE_INTERVAL_S: '2',
+  SHARDSCOPE_TENANT_STORAGE_INTERVAL_S: '5',
   SHARDSCOPE_DIST_DIR: process.env.SHARDSCOPE_DIST_DIR ?? '.next-test',
   PORT: String(E2E_WEB_PORT),
 };

@@ -16,6 +16,12 @@ const fleetEnvShape = {
   SHARDSCOPE_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1500),
   /** Seconds between two samples of every node; the tests use 1-2 s. */
   SHARDSCOPE_SAMPLE_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(15),
+  /**
+   * Seconds between two measurements of every tenant's storage and users per
+   * shard: each is a full pass over the shard's tenant tables, so minutes, not
+   * seconds (storage limits move slowly; the e2e tests use 5 s).
+   */
+  SHARDSCOPE_TENANT_STORAGE_INTERVAL_S: z.coerce.number().int().min(2).max(86_400).default(900),
   /** Seconds between two pg_stat_statements snapshots per primary (windowed deltas need no finer grain). */
   SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Days of raw samples (and statement snapshots) kept; older day partitions are dropped whole. */

@@ -7,6 +7,8 @@ import { hoursToRollUp, rollUpHour, type RollupReport } from '@/lib/history/roll
 import { sampleShard } from '@/lib/history/sample-shard';
 import { snapshotStatements } from '@/lib/history/statement-snapshots';
 import { slotJobSchema } from '@/lib/jobs/queues';
+import { syncTenantCounters } from '@/lib/tenants/counters-sync';
+import { measureTenantStorage } from '@/lib/tenants/storage-measurement';
 import type { WorkerStats } from './worker-stats';
 
 /**
@@ -39,6 +41,29 @@ export function snapshotStatementsHandler(stats: WorkerStats) {
     const started = performance.now();
     const report = await snapshotStatements(shard, new Date(data.at));
     stats.jobDone(performance.now() - started);
+    return report;
+  };
+}
+
+export function measureTenantStorageHandler(stats: WorkerStats) {
+  return async (job: PgBoss.Job<unknown>) => {
+    const data = slotJobSchema.parse(job.data);
+    const shard = findShard(data.shardId);
+    if (!shard) return { skipped: `shard ${data.shardId} is no longer in the fleet file` };
+    const report = await measureTenantStorage(shard, new Date(data.at));
+    stats.jobDone(report.durationMs);
+    return report;
+  };
+}
+
+/** The slot only names the job: the sync copies the hour current when it runs. */
+export function syncTenantCountersHandler(stats: WorkerStats) {
+  return async (job: PgBoss.Job<unknown>) => {
+    const data = slotJobSchema.parse(job.data);
+    const shard = findShard(data.shardId);
+    if (!shard) return { skipped: `shard ${data.shardId} is no longer in the fleet file` };
+    const report = await syncTenantCounters(shard);
+    stats.jobDone(report.durationMs);
     return report;
   };
 }

@@ -15,7 +15,14 @@ import { OutageLog } from '@/lib/jobs/outage-log';
 import { QUEUES, type QueueName } from '@/lib/jobs/queues';
 import { tick, type SlotTicker } from '@/lib/jobs/ticker';
 import { JobLoops, type JobHandler } from './job-loops';
-import { maintainHistoryHandler, rollupHoursHandler, sampleShardHandler, snapshotStatementsHandler } from './handlers';
+import {
+  maintainHistoryHandler,
+  measureTenantStorageHandler,
+  rollupHoursHandler,
+  sampleShardHandler,
+  snapshotStatementsHandler,
+  syncTenantCountersHandler,
+} from './handlers';
 import { WorkerStats } from './worker-stats';
 
 /** Heartbeat period: the overview calls a worker gone after 30 s without one. */
@@ -101,6 +108,8 @@ function startTickers(): void {
   const tickers: SlotTicker[] = [
     { queue: QUEUES.sampleShard, intervalSeconds: env.SHARDSCOPE_SAMPLE_INTERVAL_S, jitterMs: pollingIntervalSeconds() * 1000, lastSent: 0 },
     { queue: QUEUES.snapshotStatements, intervalSeconds: env.SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S, jitterMs: pollingIntervalSeconds() * 1000, lastSent: 0 },
+    { queue: QUEUES.syncTenantCounters, intervalSeconds: env.SHARDSCOPE_SAMPLE_INTERVAL_S, jitterMs: pollingIntervalSeconds() * 1000, lastSent: 0 },
+    { queue: QUEUES.measureTenantStorage, intervalSeconds: env.SHARDSCOPE_TENANT_STORAGE_INTERVAL_S, jitterMs: pollingIntervalSeconds() * 1000, lastSent: 0 },
   ];
   const tickMs = Math.min(1000, (env.SHARDSCOPE_SAMPLE_INTERVAL_S * 1000) / 4);
   timers.push(
@@ -143,13 +152,17 @@ async function main(): Promise<void> {
   const nodes = fleet.shards.reduce((total, shard) => total + shard.nodes.length, 0);
   console.log(
     `[worker] ${stats.workerId}: ${fleet.shards.length} shards, ${nodes} nodes, sampling every ${env.SHARDSCOPE_SAMPLE_INTERVAL_S} s, ` +
-      `statements every ${env.SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S} s, ${env.SHARDSCOPE_WORKER_CONCURRENCY} jobs at once`,
+      `statements every ${env.SHARDSCOPE_STATEMENT_SNAPSHOT_INTERVAL_S} s, tenant storage every ${env.SHARDSCOPE_TENANT_STORAGE_INTERVAL_S} s, ` +
+      `${env.SHARDSCOPE_WORKER_CONCURRENCY} jobs at once`,
   );
   boss = await startBoss();
   await beat();
   timers.push(setInterval(() => void beat(), HEARTBEAT_MS));
   startJobLoops(QUEUES.sampleShard, env.SHARDSCOPE_WORKER_CONCURRENCY, sampleShardHandler(stats));
   startJobLoops(QUEUES.snapshotStatements, 1, snapshotStatementsHandler(stats));
+  startJobLoops(QUEUES.syncTenantCounters, 1, syncTenantCountersHandler(stats));
+  // One scan at a time per worker: a measurement reads a whole shard; more workers measure more shards at once.
+  startJobLoops(QUEUES.measureTenantStorage, 1, measureTenantStorageHandler(stats));
   await workScheduled(QUEUES.rollupHours, rollupHoursHandler(stats));
   await workScheduled(QUEUES.maintainHistory, maintainHistoryHandler(stats));
   startTickers();

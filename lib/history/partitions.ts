@@ -14,6 +14,8 @@ export const PARTITIONED_TABLES = {
   statement_snapshots: 'raw',
   statement_snapshot_runs: 'raw',
   metric_rollups: 'rollup',
+  // Kept as long as the rollups: the rebalance planner reads tenants' growth from it.
+  tenant_usage_samples: 'rollup',
 } as const;
 
 export type PartitionedTable = keyof typeof PARTITIONED_TABLES;

@@ -17,6 +17,10 @@ export const QUEUES = {
   sampleShard: 'sample-shard',
   /** pg_stat_statements snapshot of one shard's primary for one slot. */
   snapshotStatements: 'snapshot-statements',
+  /** Storage bytes and users of every tenant of one shard for one slot (a pass over its tenant tables). */
+  measureTenantStorage: 'measure-tenant-storage',
+  /** This hour's Redis counters of one shard's tenants copied into the control DB (tenant_hour_usage). */
+  syncTenantCounters: 'sync-tenant-counters',
   /** Hourly rollups of the previous hours. */
   rollupHours: 'rollup-hours',
   /** Day partitions ahead, and retention (drop expired partitions). */
@@ -56,6 +60,15 @@ export function queueOptions(queue: QueueName, sampleIntervalSeconds: number): Q
     case QUEUES.sampleShard:
     case QUEUES.snapshotStatements:
       return { retryLimit: 3, retryDelay: 1, expireInSeconds: Math.max(10, 2 * sampleIntervalSeconds) };
+    // A missed sync is made good by the next slot's: a couple of quick retries cover a Redis blip.
+    case QUEUES.syncTenantCounters:
+      return { retryLimit: 2, retryDelay: 1, expireInSeconds: Math.max(10, 2 * sampleIntervalSeconds) };
+    // A pass over a shard's tenant tables: a handful of statements of at most
+    // STORAGE_SCAN_TIMEOUT_MS (2 min) each, then the write; well under a second on
+    // the demo, so only a job active 15 min belongs to a dead worker. A shard that
+    // is down is retried a minute later; the previous measurement stays meanwhile.
+    case QUEUES.measureTenantStorage:
+      return { retryLimit: 3, retryDelay: 60, expireInSeconds: 900 };
     case QUEUES.rollupHours:
       return { retryLimit: 3, retryDelay: 30, expireInSeconds: 600 };
     case QUEUES.maintainHistory:

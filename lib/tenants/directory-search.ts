@@ -2,6 +2,7 @@ import { ApiError } from '@/lib/api/errors';
 import { getControlPool } from '@/lib/control/db';
 import { getFleetEnv } from '@/lib/env';
 import { findShard } from '@/lib/fleet/topology';
+import { latestCountersSync } from './counters-sync';
 import { decodeCursor, encodeCursor, idPrefixRange, nameSubstringPattern, type DirectoryQuery } from './directory-params';
 import { directoryQuery, LIMIT_FILTER_RATIOS } from './directory-search-sql';
 import { readCurrentHourCounters, type HourCounters } from './hour-counters';
@@ -13,12 +14,6 @@ import { cacheHitRate, peakLimit, type Limits, type TenantDirectoryPage, type Te
  * pipelined Redis read for the page's live counters. Redis being away costs
  * the counter columns only.
  */
-
-/** TEMPORARY until counters-sync.ts lands: when the mirror was last written. */
-const LATEST_SYNC_SQL = `select max(synced_at) as synced_at from tenant_hour_usage`;
-async function latestCountersSync(pool: ReturnType<typeof getControlPool>): Promise<Date | null> {
-  return (await pool.query<{ synced_at: Date | null }>(LATEST_SYNC_SQL)).rows[0].synced_at;
-}
 
 /** A shard's latest sample older than this many intervals no longer says "now". */
 const SAMPLE_FRESHNESS_INTERVALS = 3;

@@ -54,7 +54,7 @@ export async function getTenantUsage(id: string, now: Date = new Date()): Promis
         source:
           tenant.measured?.method === 'schema'
             ? 'measured by the worker: total size of the tenant’s schema (tables, TOAST, indexes)'
-            : 'measured by the worker: the tenant’s share of each shared table’s size, by row bytes',
+            : 'measured by the worker: its share of each shared table (heap and TOAST by row bytes, indexes by rows)',
         at: tenant.measured ? new Date(tenant.measured.measuredAt) : null,
         unavailable: tenant.measured ? undefined : 'not measured yet',
       }),

@@ -19,8 +19,9 @@ create index tenants_created_at_idx on tenants (created_at, id);
 -- an interval). Partitioned by day like metric_samples and kept as long as
 -- the rollups: the planner reads growth rates from it. `at` is the
 -- measurement slot; (tenant, slot) is the idempotency key of a retried job.
---   method 'apportioned': shared layout, the tenant's share of each table's
---     row bytes times the table's total size (heap, TOAST, indexes).
+--   method 'apportioned': shared layout, per table the tenant's share of the
+--     row bytes times heap + TOAST size, plus its share of the rows times the
+--     index size (index entries are fixed-width keys).
 --   method 'schema': schema layout, pg_total_relation_size of its relations.
 create table tenant_usage_samples (
   at             timestamptz not null,

@@ -34,6 +34,12 @@ describe('fleet env (what the worker needs)', () => {
     expect(env.SHARDSCOPE_RAW_RETENTION_DAYS).toBe(14);
     expect(env.SHARDSCOPE_ROLLUP_RETENTION_DAYS).toBe(90);
     expect(env.SHARDSCOPE_JOBS_SCHEMA).toBe('pgboss');
+    expect(env.SHARDSCOPE_TENANT_STORAGE_INTERVAL_S).toBe(900);
+  });
+
+  it('names a tenant storage interval too short for a pass over the tenant tables', () => {
+    expect(() => parseFleetEnv({ SHARDSCOPE_TENANT_STORAGE_INTERVAL_S: '1' })).toThrow(/SHARDSCOPE_TENANT_STORAGE_INTERVAL_S/);
+    expect(parseFleetEnv({ SHARDSCOPE_TENANT_STORAGE_INTERVAL_S: '5' }).SHARDSCOPE_TENANT_STORAGE_INTERVAL_S).toBe(5);
   });
 
   it('names a sample interval out of range', () => {
