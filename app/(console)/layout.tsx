@@ -11,6 +11,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <span className="brand">Shardscope</span>
         <nav>
           <Link href="/">Fleet</Link>
+          <Link href="/tenants">Tenants</Link>
+          {session.role === 'admin' ? <Link href="/settings/tiers">Tiers</Link> : null}
           <Link href="/health">Public health</Link>
         </nav>
         <span className="who" data-testid="signed-in-as">
