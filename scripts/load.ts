@@ -27,11 +27,17 @@ process.once('SIGINT', () => stop.abort());
 process.once('SIGTERM', () => stop.abort());
 if (durationSeconds !== undefined) setTimeout(() => stop.abort(), durationSeconds * 1000).unref();
 
-say(`${directory.tenants.length} tenants, ${concurrency} sessions at up to ${targetQps} q/s${durationSeconds ? ` for ${durationSeconds} s` : ' until stopped'}`);
+const schemaTenants = directory.tenants.filter((tenant) => tenant.schemaName !== null).length;
+say(`${directory.tenants.length} tenants (${schemaTenants} in their own schema), ${concurrency} sessions at up to ${targetQps} q/s${durationSeconds ? ` for ${durationSeconds} s` : ' until stopped'}`);
 const started = Date.now();
 const summary = await runDemoLoad(fleet, directory.tenants, { signal: stop.signal, concurrency, targetQps, log: warn });
 const seconds = (Date.now() - started) / 1000;
+const refusedTenants = Object.entries(summary.rateLimitedTenantsByTier).map(([tier, count]) => `${tier} ${count}`).join(', ');
 console.log(
   `load: ${summary.queries} queries in ${seconds.toFixed(0)} s (${(summary.queries / seconds).toFixed(1)}/s), ${summary.errors} errors, ` +
     `${summary.slowQueries} slow queries (${summary.unindexedSearches} unindexed searches), ${summary.idleInTransactionSessions} idle-in-transaction sessions, ${summary.sessions} tenant sessions`,
+);
+console.log(
+  `api limits: ${summary.rateLimitedCalls} API calls refused (429) in ${summary.rateLimitedOperations} requests, ` +
+    `tenants refused: ${refusedTenants || 'none'}`,
 );

@@ -15,7 +15,9 @@ const fleetFile = path.resolve(process.env.SHARDSCOPE_FLEET_FILE ?? '.sandbox/de
 const report = await seedDemoFleet(readFleetFile(fleetFile), { tenantCount, scale, log: (line) => console.log(`[seed] ${line}`) });
 if (report.seeded) {
   const totals = Object.values(report.rowsByShard).reduce((sum, rows) => sum + rows.app_users + rows.orders + rows.events, 0);
-  console.log(`seeded ${report.tenantCount} tenants, ${totals} rows in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${report.tenantCount} tenants (${report.schemaTenantCount} in their own schema), ${totals} rows in ${(report.elapsedMs / 1000).toFixed(1)} s`,
+  );
 } else {
   console.log(`already seeded (${report.tenantCount} tenants)`);
 }

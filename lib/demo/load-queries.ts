@@ -1,71 +1,97 @@
+import { tenantTableNames, type TenantTableNames } from '@/lib/tenants/tenant-schema';
+
 /**
  * What the demo load sends: the SQL of each operation (as an app would run it,
  * through PgBouncer, scoped to one tenant), the mix, and the pacing constants.
+ *
+ * PgBouncer in transaction mode hands each transaction any server connection,
+ * so a session's search_path cannot point at a tenant's schema; the statements
+ * are built per layout from the tenant's table names instead (plain for
+ * shared tenants, schema-qualified for schema tenants), and every one still
+ * filters on tenant_id, which the schema tables carry too.
  */
-/** The tenant's id ranges: the first screen an app shows, and what the session's point reads aim at. PK probes only. */
-export const TENANT_ID_RANGES = `
-  select (select min(id) from orders where tenant_id = $1) as first_order_id,
-         (select max(id) from orders where tenant_id = $1) as last_order_id,
-         (select min(id) from events where tenant_id = $1) as first_event_id,
-         (select max(id) from events where tenant_id = $1) as last_event_id,
-         (select min(id) from app_users where tenant_id = $1) as first_user_id,
-         (select max(id) from app_users where tenant_id = $1) as last_user_id`;
-/** Order detail page: one PK lookup. */
-export const ORDER_BY_ID = `
-  select id, user_id, amount_cents, status, created_at from orders
-  where tenant_id = $1 and id = $2`;
-/** Event detail: one PK lookup. */
-export const EVENT_BY_ID = `
-  select id, kind, payload, created_at from events
-  where tenant_id = $1 and id = $2`;
-/** Profile page: one PK lookup. */
-export const USER_BY_ID = `
-  select id, email, created_at from app_users
-  where tenant_id = $1 and id = $2`;
-/** Latest orders list: a short backward range scan of the tenant's PK range. */
-export const RECENT_ORDERS = `
-  select id, user_id, amount_cents, status, created_at from orders
-  where tenant_id = $1
-  order by id desc
-  limit 20`;
-/** Activity feed page below a cursor: a short PK range scan. */
-export const EVENTS_PAGE = `
-  select id, kind, payload ->> 'path' as path, created_at from events
-  where tenant_id = $1 and id < $2
-  order by id desc
-  limit 50`;
-/** Records an app event; the new id extends the session's range for later reads. */
-export const INSERT_EVENT = `
-  insert into events (tenant_id, kind, payload)
-  values ($1, $2, $3::jsonb)
-  returning id`;
-/** Places an order (status defaults to open). */
-export const INSERT_ORDER = `
-  insert into orders (tenant_id, user_id, amount_cents)
-  values ($1, $2, $3)
-  returning id`;
-/** Moves an order along; aimed at the newest order now and then, where it may queue behind an open transaction. */
-export const UPDATE_ORDER_STATUS = `
-  update orders set status = $3, updated_at = now()
-  where tenant_id = $1 and id = $2`;
-/** Deliberately slow (1.5–2.5 s): a report waiting on something inside the query; feeds the slow-query views. */
-export const SLOW_WAITING_REPORT = `
-  select pg_sleep($2), count(*) as open_orders from orders
-  where tenant_id = $1 and status = 'open'`;
-/**
- * Deliberately unindexed: free-text search through every event payload of a
- * big tenant (casts and scans all of them; ~50–100 ms at 40k events, against
- * well under 1 ms for the PK lookups), the query a missing-index view should flag.
- */
-export const UNINDEXED_EVENT_SEARCH = `
-  select id, kind, payload ->> 'path' as path, created_at from events
-  where tenant_id = $1 and payload::text ilike $2
-  order by created_at desc
-  limit 20`;
-/** Locks the tenant's newest order and is then left open: the idle-in-transaction session operators hunt. */
-export const LOCK_NEWEST_ORDER = `
-  update orders set status = 'paid', updated_at = now()
-  where tenant_id = $1 and id = (select max(id) from orders where tenant_id = $1)`;
+function buildLoadStatements(t: TenantTableNames) {
+  return {
+    /** The tenant's id ranges: the first screen an app shows, and what the session's point reads aim at. PK probes only. */
+    TENANT_ID_RANGES: `
+    select (select min(id) from ${t.orders} where tenant_id = $1) as first_order_id,
+           (select max(id) from ${t.orders} where tenant_id = $1) as last_order_id,
+           (select min(id) from ${t.events} where tenant_id = $1) as first_event_id,
+           (select max(id) from ${t.events} where tenant_id = $1) as last_event_id,
+           (select min(id) from ${t.app_users} where tenant_id = $1) as first_user_id,
+           (select max(id) from ${t.app_users} where tenant_id = $1) as last_user_id`,
+    /** Order detail page: one PK lookup. */
+    ORDER_BY_ID: `
+    select id, user_id, amount_cents, status, created_at from ${t.orders}
+    where tenant_id = $1 and id = $2`,
+    /** Event detail: one PK lookup. */
+    EVENT_BY_ID: `
+    select id, kind, payload, created_at from ${t.events}
+    where tenant_id = $1 and id = $2`,
+    /** Profile page: one PK lookup. */
+    USER_BY_ID: `
+    select id, email, created_at from ${t.app_users}
+    where tenant_id = $1 and id = $2`,
+    /** Latest orders list: a short backward range scan of the tenant's PK range. */
+    RECENT_ORDERS: `
+    select id, user_id, amount_cents, status, created_at from ${t.orders}
+    where tenant_id = $1
+    order by id desc
+    limit 20`,
+    /** Activity feed page below a cursor: a short PK range scan. */
+    EVENTS_PAGE: `
+    select id, kind, payload ->> 'path' as path, created_at from ${t.events}
+    where tenant_id = $1 and id < $2
+    order by id desc
+    limit 50`,
+    /** Records an app event; the new id extends the session's range for later reads. */
+    INSERT_EVENT: `
+    insert into ${t.events} (tenant_id, kind, payload)
+    values ($1, $2, $3::jsonb)
+    returning id`,
+    /** Places an order (status defaults to open). */
+    INSERT_ORDER: `
+    insert into ${t.orders} (tenant_id, user_id, amount_cents)
+    values ($1, $2, $3)
+    returning id`,
+    /** Moves an order along; aimed at the newest order now and then, where it may queue behind an open transaction. */
+    UPDATE_ORDER_STATUS: `
+    update ${t.orders} set status = $3, updated_at = now()
+    where tenant_id = $1 and id = $2`,
+    /** Deliberately slow (1.5–2.5 s): a report waiting on something inside the query; feeds the slow-query views. */
+    SLOW_WAITING_REPORT: `
+    select pg_sleep($2), count(*) as open_orders from ${t.orders}
+    where tenant_id = $1 and status = 'open'`,
+    /**
+     * Deliberately unindexed: free-text search through every event payload of a
+     * big tenant (casts and scans all of them; ~50–100 ms at 40k events, against
+     * well under 1 ms for the PK lookups), the query a missing-index view should flag.
+     */
+    UNINDEXED_EVENT_SEARCH: `
+    select id, kind, payload ->> 'path' as path, created_at from ${t.events}
+    where tenant_id = $1 and payload::text ilike $2
+    order by created_at desc
+    limit 20`,
+    /** Locks the tenant's newest order and is then left open: the idle-in-transaction session operators hunt. */
+    LOCK_NEWEST_ORDER: `
+    update ${t.orders} set status = 'paid', updated_at = now()
+    where tenant_id = $1 and id = (select max(id) from ${t.orders} where tenant_id = $1)`,
+  };
+}
+
+export type LoadStatements = ReturnType<typeof buildLoadStatements>;
+
+const statementsBySchema = new Map<string | null, LoadStatements>();
+
+/** The operations' SQL for a tenant in `schemaName` (null: shared tables); built once per schema. */
+export function loadStatementsFor(schemaName: string | null): LoadStatements {
+  let statements = statementsBySchema.get(schemaName);
+  if (!statements) {
+    statements = buildLoadStatements(tenantTableNames(schemaName));
+    statementsBySchema.set(schemaName, statements);
+  }
+  return statements;
+}
 
 /** About one query in fifty is deliberately slow (or, for big tenants, half the time unindexed). */
 export const SLOW_QUERY_SHARE = 1 / 50;

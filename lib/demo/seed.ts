@@ -1,26 +1,29 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { FleetFile, ShardConfig } from '@/lib/fleet/fleet-file';
-import { recordTenantUsage } from '@/lib/tenants/usage-counters';
+import { createTenantSchema, dropTenantSchema, tenantTableNames, type TenantTableNames } from '@/lib/tenants/tenant-schema';
 import {
-  buildDemoTenants,
-  mulberry32,
-  tenantApiCallsPerRowHour,
-  tenantCacheHitRate,
-  tenantSizeRows,
-  type DemoTenant,
-  type TenantRowCounts,
-} from './tenant-profiles';
+  DELETE_PARTIAL_SHARED_ROWS,
+  analyzeTenantTablesSql,
+  insertAppUsersSql,
+  insertEventsSql,
+  insertOrdersSql,
+} from './seed-sql';
+import { seedUsageHistory, SEEDED_USAGE_HOURS } from './seed-usage';
+import { buildDemoTenants, type DemoTenant, type TenantRowCounts } from './tenant-profiles';
 
 /**
  * Seeds the demo fleet: the tenant directory in the control plane, each
- * tenant's rows on its shard primary (generated server-side), and a day of
- * hourly usage counters in Redis.
+ * tenant's rows on its shard primary (generated server-side; in the public
+ * tables for shared tenants, in its own schema for schema tenants), and a day
+ * of hourly usage counters in Redis.
  *
  * Idempotent: a control plane that already has tenants is left alone. The
- * directory is written last, as the "seeded" mark, and each shard's rows go in
- * one transaction that first clears whatever an interrupted run left for the
- * same (deterministic) tenant ids, so a rerun after a crash never duplicates rows.
+ * directory is written last, as the "seeded" mark. Each shard's rows go in one
+ * transaction that first clears whatever an interrupted run left for the same
+ * (deterministic) tenant ids — shared rows deleted, schema tenants' schemas
+ * dropped and created again — and the Redis history is cleared before it is
+ * written, so a rerun after a crash never duplicates rows or counts.
  */
 
 /** Fixed so every sandbox gets the same tenants; change it to get another fleet. */
@@ -33,112 +36,20 @@ const COUNT_TENANTS = `
   select count(*)::int as tenant_count
   from tenants`;
 
+/** Each tier's hourly API limit: the seeded history shows a limiter in front of the apps. */
+const TIER_API_LIMITS = `
+  select tier, max_api_calls_per_hour
+  from tier_limits`;
+
 /** Registers the demo tenants in one statement; tenant age spread over two years. */
 const INSERT_TENANTS = `
-  insert into tenants (id, name, tier, shard_id, pinned, created_at)
-  select id, name, tier, shard_id, pinned, now() - random() * interval '730 days'
-  from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[])
-    as demo (id, name, tier, shard_id, pinned)`;
+  insert into tenants (id, name, tier, shard_id, pinned, layout, schema_name, created_at)
+  select id, name, tier, shard_id, pinned, layout, schema_name, now() - random() * interval '730 days'
+  from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[])
+    as demo (id, name, tier, shard_id, pinned, layout, schema_name)`;
 
 /** Fresh statistics so the console's size and plan views are right straight away. */
 const ANALYZE_TENANTS = `analyze tenants`;
-
-// Shards ----------------------------------------------------------------------
-
-/** Clears rows an interrupted seed left for these tenants (none on a clean shard). */
-const DELETE_PARTIAL_TENANT_ROWS = `
-  with deleted_users as (
-    delete from app_users where tenant_id = any($1::uuid[])
-  ), deleted_orders as (
-    delete from orders where tenant_id = any($1::uuid[])
-  )
-  delete from events
-  where tenant_id = any($1::uuid[])`;
-
-/** Users: firstname.lastnameN@<tenant-name>.example, signed up over the last 400 days. */
-const INSERT_APP_USERS = `
-  insert into app_users (tenant_id, email, created_at)
-  select demo.tenant_id,
-         format('%s.%s%s@%s.example',
-                (array['ana','ben','chloe','dev','emma','femi','gus','hana','ivan','jade','kai','lena','mo','nina','omar','priya'])[1 + g.n % 16],
-                (array['smith','garcia','chen','okafor','muller','rossi','tanaka','silva','novak','khan','dubois'])[1 + (g.n * 7) % 11],
-                g.n, demo.tenant_name),
-         now() - random() * interval '400 days'
-  from unnest($1::uuid[], $2::text[], $3::int[]) as demo (tenant_id, tenant_name, row_count)
-  cross join lateral generate_series(1, demo.row_count) as g (n)`;
-
-/**
- * Orders over the last 180 days, placed by the tenant's users (whose ids are
- * consecutive: one insert made them, with nothing else writing). Amounts are
- * log-uniform from $0.55 to ~$990; recent orders are still mostly open, older
- * ones paid or shipped, a few cancelled or refunded.
- */
-const INSERT_ORDERS = `
-  insert into orders (tenant_id, user_id, amount_cents, status, created_at, updated_at)
-  select tenant_id, user_id, amount_cents,
-         case
-           when created_at > now() - interval '2 days' and roll < 0.7 then 'open'
-           when roll < 0.55 then 'paid'
-           when roll < 0.85 then 'shipped'
-           when roll < 0.94 then 'cancelled'
-           else 'refunded'
-         end,
-         created_at,
-         created_at + random() * interval '3 days'
-  from (
-    select demo.tenant_id,
-           users.first_user_id + floor(random() * users.user_count)::bigint as user_id,
-           round(exp(4 + random() * 7.5))::bigint as amount_cents,
-           now() - random() * interval '180 days' as created_at,
-           random() as roll
-    from unnest($1::uuid[], $2::int[]) as demo (tenant_id, row_count)
-    cross join lateral (
-      select min(id) as first_user_id, count(*) as user_count
-      from app_users
-      where app_users.tenant_id = demo.tenant_id
-    ) as users
-    cross join lateral generate_series(1, demo.row_count) as g (n)
-  ) as generated`;
-
-/**
- * Events over the last 30 days. Kinds are skewed (page views dominate); the
- * payload is small for most rows, carries tags for about a fifth and a
- * 0.3–2 KB body for about 3%, so row sizes vary the way real event logs do.
- */
-const INSERT_EVENTS = `
-  insert into events (tenant_id, kind, payload, created_at)
-  select tenant_id,
-         (array['page_view','api_request','search','login','order_created','order_paid',
-                'email_sent','webhook_delivered','export_started','error'])[1 + floor(kind_roll * kind_roll * 10)::int],
-         jsonb_build_object(
-           'user_id', user_id,
-           'path', (array['/','/orders','/orders/:id','/search','/settings','/billing','/reports','/api/v1/items'])[1 + floor(random() * 8)::int],
-           'duration_ms', floor(random() * random() * 3000)::int,
-           'country', (array['DE','FR','US','GB','BR','IN','JP','NG','CA','NL'])[1 + floor(random() * 10)::int],
-           'session', substr(md5(random()::text), 1, 12)
-         ) || case
-           when size_roll < 0.03 then jsonb_build_object('body', repeat('lorem ipsum dolor ', 16 + floor(random() * 100)::int))
-           when size_roll < 0.22 then jsonb_build_object('tags', jsonb_build_array('beta', 'mobile', 'campaign-' || floor(random() * 40)::int))
-           else '{}'::jsonb
-         end,
-         created_at
-  from (
-    select demo.tenant_id,
-           users.first_user_id + floor(random() * users.user_count)::bigint as user_id,
-           random() as kind_roll,
-           random() as size_roll,
-           now() - random() * interval '30 days' as created_at
-    from unnest($1::uuid[], $2::int[]) as demo (tenant_id, row_count)
-    cross join lateral (
-      select min(id) as first_user_id, count(*) as user_count
-      from app_users
-      where app_users.tenant_id = demo.tenant_id
-    ) as users
-    cross join lateral generate_series(1, demo.row_count) as g (n)
-  ) as generated`;
-
-/** Fresh statistics after a bulk load, so the first plans and size estimates are sane. */
-const ANALYZE_TENANT_TABLES = `analyze app_users, orders, events`;
 
 // -----------------------------------------------------------------------------
 
@@ -146,6 +57,8 @@ export interface DemoSeedOptions {
   tenantCount?: number;
   /** Multiplies every tenant's row counts. */
   scale?: number;
+  /** How many of the largest enterprise tenants get a schema of their own (default 4). */
+  schemaTenantCount?: number;
   log?: (line: string) => void;
 }
 
@@ -153,6 +66,8 @@ export interface DemoSeedReport {
   /** False when the control plane already had tenants and nothing was written. */
   seeded: boolean;
   tenantCount: number;
+  /** Tenants in the schema layout. */
+  schemaTenantCount: number;
   rowsByShard: Record<string, TenantRowCounts>;
   elapsedMs: number;
 }
@@ -178,89 +93,64 @@ function sumRows(tenants: DemoTenant[]): TenantRowCounts {
   );
 }
 
-async function seedShard(shard: ShardConfig, tenants: DemoTenant[]): Promise<void> {
+/** Users, then orders and events placed by them, for these tenants in these tables. */
+async function insertTenantRows(client: pg.Client, tables: TenantTableNames, tenants: DemoTenant[]): Promise<void> {
   if (tenants.length === 0) return;
   const ids = tenants.map((tenant) => tenant.id);
   const rows = (table: keyof TenantRowCounts) => tenants.map((tenant) => tenant.rows[table]);
+  await client.query(insertAppUsersSql(tables), [ids, tenants.map((tenant) => tenant.name), rows('app_users')]);
+  await client.query(insertOrdersSql(tables), [ids, rows('orders')]);
+  await client.query(insertEventsSql(tables), [ids, rows('events')]);
+}
+
+async function seedShard(shard: ShardConfig, tenants: DemoTenant[]): Promise<void> {
+  if (tenants.length === 0) return;
+  const shared = tenants.filter((tenant) => tenant.schemaName === null);
+  const schemaTenants = tenants.filter((tenant) => tenant.schemaName !== null);
   await withClient(shard.adminUrl, async (client) => {
     await client.query('begin');
     try {
-      await client.query(DELETE_PARTIAL_TENANT_ROWS, [ids]);
-      await client.query(INSERT_APP_USERS, [ids, tenants.map((tenant) => tenant.name), rows('app_users')]);
-      await client.query(INSERT_ORDERS, [ids, rows('orders')]);
-      await client.query(INSERT_EVENTS, [ids, rows('events')]);
+      await client.query(DELETE_PARTIAL_SHARED_ROWS, [tenants.map((tenant) => tenant.id)]);
+      await insertTenantRows(client, tenantTableNames(null), shared);
+      for (const tenant of schemaTenants) {
+        await dropTenantSchema(client, tenant.schemaName!);
+        await createTenantSchema(client, tenant.schemaName!);
+        await insertTenantRows(client, tenantTableNames(tenant.schemaName), [tenant]);
+      }
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => {});
       throw error;
     }
-    await client.query(ANALYZE_TENANT_TABLES);
+    await client.query(analyzeTenantTablesSql(tenantTableNames(null)));
+    for (const tenant of schemaTenants) await client.query(analyzeTenantTablesSql(tenantTableNames(tenant.schemaName)));
   });
-}
-
-/** Busier in the European afternoon, quiet at night: 0.3× to 1× of the tenant's peak hour. */
-function dailyTrafficShape(hourUtc: number): number {
-  return 0.65 + 0.35 * Math.sin(((hourUtc - 8) / 24) * 2 * Math.PI);
-}
-
-/** Cache lookups an API call makes on average. */
-const CACHE_LOOKUPS_PER_CALL = 1.5;
-/** Share of API calls that write, and so invalidate a cached entry. */
-const WRITE_SHARE = 0.04;
-/** Parallel recordTenantUsage calls: ioredis pipelines them over its one connection. */
-const USAGE_WRITES_IN_FLIGHT = 400;
-
-/** A day of hourly usage per tenant: calls ~ size × activity × time of day, ±30% noise. */
-async function seedUsageHistory(redis: Redis, tenants: DemoTenant[], now: Date): Promise<number> {
-  const random = mulberry32(DEMO_SEED ^ 0x5eed);
-  const pending: Promise<void>[] = [];
-  let written = 0;
-  for (const tenant of tenants) {
-    const peakCallsPerHour = tenantSizeRows(tenant.rows) * tenantApiCallsPerRowHour(tenant.id);
-    const hitRate = tenantCacheHitRate(tenant.id);
-    for (let hoursBack = 23; hoursBack >= 0; hoursBack -= 1) {
-      const at = new Date(now.getTime() - hoursBack * 3600_000);
-      const apiCalls = Math.max(1, Math.round(peakCallsPerHour * dailyTrafficShape(at.getUTCHours()) * (0.7 + random() * 0.6)));
-      const lookups = Math.round(apiCalls * CACHE_LOOKUPS_PER_CALL);
-      const hourHitRate = Math.min(0.99, Math.max(0.05, hitRate + (random() - 0.5) * 0.08));
-      const hits = Math.round(lookups * hourHitRate);
-      const misses = lookups - hits;
-      pending.push(
-        recordTenantUsage(
-          redis,
-          tenant.id,
-          {
-            api_calls: apiCalls,
-            cache_hit: hits,
-            cache_miss: misses,
-            cache_set: Math.round(misses * 0.9),
-            cache_invalidate: Math.round(apiCalls * WRITE_SHARE),
-          },
-          at,
-        ),
-      );
-      written += 1;
-      if (pending.length >= USAGE_WRITES_IN_FLIGHT) await Promise.all(pending.splice(0));
-    }
-  }
-  await Promise.all(pending);
-  return written;
 }
 
 export async function seedDemoFleet(fleet: FleetFile, options: DemoSeedOptions = {}): Promise<DemoSeedReport> {
-  const { tenantCount = 300, scale = 1, log = () => {} } = options;
+  const { tenantCount = 300, scale = 1, schemaTenantCount, log = () => {} } = options;
   const started = Date.now();
 
-  const existing = await withClient(fleet.control.url, async (client) => {
-    const result = await client.query<{ tenant_count: number }>(COUNT_TENANTS);
-    return result.rows[0].tenant_count;
+  const { existing, hourlyLimits } = await withClient(fleet.control.url, async (client) => {
+    const counted = await client.query<{ tenant_count: number }>(COUNT_TENANTS);
+    const limits = await client.query<{ tier: string; max_api_calls_per_hour: string }>(TIER_API_LIMITS);
+    return {
+      existing: counted.rows[0].tenant_count,
+      hourlyLimits: new Map(limits.rows.map((row) => [row.tier, Number(row.max_api_calls_per_hour)])),
+    };
   });
   if (existing > 0) {
     log(`control plane already has ${existing} tenants: nothing to seed`);
-    return { seeded: false, tenantCount: existing, rowsByShard: {}, elapsedMs: Date.now() - started };
+    return { seeded: false, tenantCount: existing, schemaTenantCount: 0, rowsByShard: {}, elapsedMs: Date.now() - started };
   }
 
-  const tenants = buildDemoTenants({ count: tenantCount, shardIds: fleet.shards.map((shard) => shard.id), seed: DEMO_SEED, scale });
+  const tenants = buildDemoTenants({
+    count: tenantCount,
+    shardIds: fleet.shards.map((shard) => shard.id),
+    seed: DEMO_SEED,
+    scale,
+    schemaTenantCount,
+  });
   const tenantsOf = (shard: ShardConfig) => tenants.filter((tenant) => tenant.shardId === shard.id);
 
   // Shards load in parallel: each is its own Postgres, so the two cores are both used.
@@ -270,15 +160,22 @@ export async function seedDemoFleet(fleet: FleetFile, options: DemoSeedOptions =
       const shardTenants = tenantsOf(shard);
       await seedShard(shard, shardTenants);
       const totals = sumRows(shardTenants);
-      log(`${shard.id}: ${shardTenants.length} tenants, ${totals.events} events, ${totals.orders} orders, ${totals.app_users} users in ${((Date.now() - shardStarted) / 1000).toFixed(1)} s`);
+      const inSchemas = shardTenants.filter((tenant) => tenant.schemaName !== null).length;
+      log(
+        `${shard.id}: ${shardTenants.length} tenants (${inSchemas} in their own schema), ${totals.events} events, ` +
+          `${totals.orders} orders, ${totals.app_users} users in ${((Date.now() - shardStarted) / 1000).toFixed(1)} s`,
+      );
     }),
   );
 
   const redis = new Redis(fleet.redis.url, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
-    const buckets = await seedUsageHistory(redis, tenants, new Date());
-    log(`redis: ${buckets} hourly usage buckets (24 per tenant)`);
+    const usage = await seedUsageHistory(redis, tenants, hourlyLimits, new Date(), DEMO_SEED);
+    log(
+      `redis: ${usage.buckets} hourly usage buckets (${SEEDED_USAGE_HOURS} per tenant); the API limit refused calls ` +
+        `in ${usage.limitedHours} tenant-hours, ${usage.limitedNow} tenants are at their limit this hour`,
+    );
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }
@@ -290,6 +187,8 @@ export async function seedDemoFleet(fleet: FleetFile, options: DemoSeedOptions =
       tenants.map((tenant) => tenant.tier),
       tenants.map((tenant) => tenant.shardId),
       tenants.map((tenant) => tenant.pinned),
+      tenants.map((tenant) => tenant.layout),
+      tenants.map((tenant) => tenant.schemaName),
     ]);
     await client.query(ANALYZE_TENANTS);
   });
@@ -298,6 +197,7 @@ export async function seedDemoFleet(fleet: FleetFile, options: DemoSeedOptions =
   return {
     seeded: true,
     tenantCount: tenants.length,
+    schemaTenantCount: tenants.filter((tenant) => tenant.layout === 'schema').length,
     rowsByShard: Object.fromEntries(fleet.shards.map((shard) => [shard.id, sumRows(tenantsOf(shard))])),
     elapsedMs: Date.now() - started,
   };

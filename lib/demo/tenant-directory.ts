@@ -1,25 +1,28 @@
 import pg from 'pg';
 import type { FleetFile, ShardConfig } from '@/lib/fleet/fleet-file';
-import { typicalTierSizeRows, type SizedTenant } from './tenant-profiles';
+import { assertSchemaName, tenantTableNames } from '@/lib/tenants/tenant-schema';
+import { typicalTierSizeRows } from './tenant-profiles';
+import type { TrafficTenant } from './tenant-traits';
 
 /**
  * The tenants the demo load drives, and where to send them. Routing comes
- * from the control plane (tenants.shard_id is the source of truth); sizes come
- * from the shards themselves, read through the pooler like any app would.
+ * from the control plane (tenants.shard_id is the source of truth, layout and
+ * schema_name say which tables hold the rows); sizes come from the shards
+ * themselves, read through the pooler like any app would.
  */
 
-/** Active tenants and the shard each lives on; moving or fenced tenants get no demo traffic. */
+/** Active tenants, the shard each lives on and its layout; moving or fenced tenants get no demo traffic. */
 const ACTIVE_TENANT_ROUTES = `
-  select id, name, tier, shard_id
+  select id, name, tier, shard_id, schema_name
   from tenants
   where status = 'active'
   order by name`;
 
 /**
- * Rows per tenant on one shard, all tenant tables together. A full scan of
- * each table (under a second for the demo's ~1M rows), run once at load start.
+ * Rows per tenant in one shard's shared tables, all tables together. A full
+ * scan of each table (under a second for the demo's ~1M rows), run once at load start.
  */
-const TENANT_ROW_COUNTS = `
+const SHARED_TENANT_ROW_COUNTS = `
   select tenant_id, sum(row_count)::bigint as row_count
   from (
     select tenant_id, count(*) as row_count from app_users group by tenant_id
@@ -30,13 +33,23 @@ const TENANT_ROW_COUNTS = `
   ) as per_table
   group by tenant_id`;
 
+/** Rows of a schema tenant: everything in its schema's tables is its own. */
+const schemaTenantRowCount = (schemaName: string) => {
+  const tables = tenantTableNames(assertSchemaName(schemaName));
+  return `
+  select (select count(*) from ${tables.app_users})
+       + (select count(*) from ${tables.orders})
+       + (select count(*) from ${tables.events}) as row_count`;
+};
+
 export const DEMO_LOAD_APPLICATION_NAME = 'shardscope-demo-load';
 
-export interface RoutedTenant extends SizedTenant {
-  id: string;
+export interface RoutedTenant extends TrafficTenant {
   name: string;
   tier: string;
   shardId: string;
+  /** The tenant's schema (schema layout); null for a shared tenant. */
+  schemaName: string | null;
 }
 
 export interface TenantDirectoryReport {
@@ -45,7 +58,15 @@ export interface TenantDirectoryReport {
   uncountedShards: string[];
 }
 
-async function queryOnce<Row extends pg.QueryResultRow>(connectionString: string, sql: string): Promise<Row[]> {
+interface TenantRoute {
+  id: string;
+  name: string;
+  tier: string;
+  shard_id: string;
+  schema_name: string | null;
+}
+
+async function withLoadClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({
     connectionString,
     connectionTimeoutMillis: 5000,
@@ -55,21 +76,30 @@ async function queryOnce<Row extends pg.QueryResultRow>(connectionString: string
   client.on('error', () => {});
   await client.connect();
   try {
-    return (await client.query<Row>(sql)).rows;
+    return await work(client);
   } finally {
     await client.end();
   }
 }
 
-async function shardRowCounts(shard: ShardConfig): Promise<Map<string, number>> {
+/** Rows per tenant on the shard: shared tenants in one pass, then each schema tenant's schema. */
+async function shardRowCounts(shard: ShardConfig, schemaTenants: TenantRoute[]): Promise<Map<string, number>> {
   if (!shard.pooler) throw new Error(`${shard.id} has no pooler in the fleet file`);
-  const rows = await queryOnce<{ tenant_id: string; row_count: string }>(shard.pooler.url, TENANT_ROW_COUNTS);
-  return new Map(rows.map((row) => [row.tenant_id, Number(row.row_count)]));
+  return withLoadClient(shard.pooler.url, async (client) => {
+    const shared = await client.query<{ tenant_id: string; row_count: string }>(SHARED_TENANT_ROW_COUNTS);
+    const counts = new Map(shared.rows.map((row) => [row.tenant_id, Number(row.row_count)]));
+    for (const tenant of schemaTenants) {
+      const { rows } = await client.query<{ row_count: string }>(schemaTenantRowCount(tenant.schema_name!));
+      counts.set(tenant.id, Number(rows[0].row_count));
+    }
+    return counts;
+  });
 }
 
 export async function readTenantDirectory(fleet: FleetFile): Promise<TenantDirectoryReport> {
-  const routes = await queryOnce<{ id: string; name: string; tier: string; shard_id: string }>(fleet.control.url, ACTIVE_TENANT_ROUTES);
-  const counted = await Promise.allSettled(fleet.shards.map(shardRowCounts));
+  const routes = await withLoadClient(fleet.control.url, async (client) => (await client.query<TenantRoute>(ACTIVE_TENANT_ROUTES)).rows);
+  const schemaTenantsOn = (shard: ShardConfig) => routes.filter((route) => route.shard_id === shard.id && route.schema_name !== null);
+  const counted = await Promise.allSettled(fleet.shards.map((shard) => shardRowCounts(shard, schemaTenantsOn(shard))));
   const sizes = new Map<string, Map<string, number>>();
   const uncountedShards: string[] = [];
   fleet.shards.forEach((shard, index) => {
@@ -82,6 +112,7 @@ export async function readTenantDirectory(fleet: FleetFile): Promise<TenantDirec
     name: route.name,
     tier: route.tier,
     shardId: route.shard_id,
+    schemaName: route.schema_name,
     sizeRows: sizes.has(route.shard_id) ? (sizes.get(route.shard_id)!.get(route.id) ?? 0) : typicalTierSizeRows(route.tier),
   }));
   return { tenants, uncountedShards };

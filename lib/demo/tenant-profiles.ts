@@ -1,3 +1,6 @@
+import type { TenantLayout } from '@/lib/tenants/tenant-model';
+import { tenantSchemaName } from '@/lib/tenants/tenant-schema';
+
 /**
  * The demo tenant directory, generated from a seed number. Pure: no I/O, so the
  * same seed always yields the same tenants (ids included) and re-running the
@@ -5,7 +8,8 @@
  *
  * The shape is meant to give the console something worth looking at: a skewed
  * tier mix, sizes spanning orders of magnitude (log-uniform within each tier),
- * an uneven placement (one crowded shard) and a few pinned tenants.
+ * an uneven placement (one crowded shard), a few pinned tenants, and the
+ * largest enterprise tenants in schemas of their own (schema layout).
  */
 
 export const DEMO_TIERS = ['free', 'starter', 'professional', 'enterprise'] as const;
@@ -24,6 +28,9 @@ export interface DemoTenant {
   shardId: string;
   /** Pinned tenants are never moved by the rebalancer. */
   pinned: boolean;
+  /** shared: rows in the shard's public tables; schema: in a schema of its own (schemaName). */
+  layout: TenantLayout;
+  schemaName: string | null;
   rows: TenantRowCounts;
 }
 
@@ -35,6 +42,8 @@ export interface DemoTenantOptions {
   placementWeights?: readonly number[];
   /** Multiplies every row count (keeps at least one row per table). */
   scale?: number;
+  /** How many of the largest enterprise tenants get the schema layout (default 4). */
+  schemaTenantCount?: number;
 }
 
 /** Roughly what a SaaS free-tier-led funnel looks like: many free, few enterprise. */
@@ -61,6 +70,12 @@ const USER_ROWS: Record<DemoTier, [number, number]> = {
 };
 
 const PINNED_SHARE = 0.02;
+
+/**
+ * Isolation in a schema of its own is what the biggest contracts buy: a handful
+ * is enough for the console and the rebalancer to meet both layouts.
+ */
+export const DEFAULT_SCHEMA_TENANT_COUNT = 4;
 
 /** The first shard is the old crowded one; shards added later share the rest (70/30 with two). */
 const CROWDED_SHARD_SHARE = 0.7;
@@ -171,6 +186,8 @@ export function buildDemoTenants(options: DemoTenantOptions): DemoTenant[] {
       tier,
       shardId: placement[index],
       pinned: false,
+      layout: 'shared',
+      schemaName: null,
       rows: { app_users: scaled(logUniform(random, USER_ROWS[tier])), orders: scaled(orders), events: scaled(events) },
     };
   });
@@ -179,75 +196,20 @@ export function buildDemoTenants(options: DemoTenantOptions): DemoTenant[] {
   const pinnedCount = count === 0 ? 0 : Math.max(1, Math.round(count * PINNED_SHARE));
   const byTierThenChance = shuffle([...tenants], random).sort((a, b) => DEMO_TIERS.indexOf(b.tier) - DEMO_TIERS.indexOf(a.tier));
   for (const tenant of byTierThenChance.slice(0, pinnedCount)) tenant.pinned = true;
+
+  // The largest enterprise tenants (ties by id) take the schema layout; no draw, so the ids above stay as they were.
+  const schemaTenants = tenants
+    .filter((tenant) => tenant.tier === 'enterprise')
+    .sort((a, b) => tenantSizeRows(b.rows) - tenantSizeRows(a.rows) || a.id.localeCompare(b.id))
+    .slice(0, options.schemaTenantCount ?? DEFAULT_SCHEMA_TENANT_COUNT);
+  for (const tenant of schemaTenants) {
+    tenant.layout = 'schema';
+    tenant.schemaName = tenantSchemaName(tenant.id);
+  }
   return tenants;
 }
 
-/** 32-bit FNV-1a: turns a tenant id into a stable number for per-tenant traits. */
-function hashTenantId(tenantId: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < tenantId.length; index += 1) {
-    hash ^= tenantId.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-/** Share of tenants whose cache mostly misses: the "why is this tenant hammering the shard" case. */
-const POOR_CACHE_SHARE = 0.05;
-
-/**
- * The tenant's cache hit rate, a stable trait of its id so the seeded history
- * and the live load agree: most tenants sit at 80–97%, about one in twenty at 20–50%.
- */
-export function tenantCacheHitRate(tenantId: string): number {
-  const random = mulberry32(hashTenantId(tenantId));
-  return random() < POOR_CACHE_SHARE ? 0.2 + random() * 0.3 : 0.8 + random() * 0.17;
-}
-
-/**
- * API calls per hour per stored row, a stable trait of the tenant id (log-uniform
- * 0.02–2.5): some tenants are archives, others hammer a small data set. With it
- * a handful of small free tenants run over their 1,000 calls/hour limit.
- */
-export function tenantApiCallsPerRowHour(tenantId: string): number {
-  const random = mulberry32(hashTenantId(tenantId) ^ 0x9e3779b9);
-  return Math.exp(Math.log(0.02) + random() * (Math.log(2.5) - Math.log(0.02)));
-}
-
-export interface SizedTenant {
-  /** Rows the tenant holds across its tables: the proxy for its size and its traffic. */
-  sizeRows: number;
-}
-
-/**
- * Traffic grows with size, a little less than linearly: purely proportional
- * traffic would leave most free tenants without a single query in a
- * few-minute demo.
- */
-const TRAFFIC_SIZE_EXPONENT = 0.8;
-
-/** Returns a picker drawing tenants with probability ~ size^0.8, so big tenants get more traffic. */
-export function weightedTenantPicker<T extends SizedTenant>(tenants: readonly T[], random: () => number): () => T {
-  if (tenants.length === 0) throw new Error('weightedTenantPicker: no tenants to pick from');
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const tenant of tenants) {
-    total += Math.pow(Math.max(1, tenant.sizeRows), TRAFFIC_SIZE_EXPONENT);
-    cumulative.push(total);
-  }
-  return () => {
-    const target = random() * total;
-    let low = 0;
-    let high = cumulative.length - 1;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (cumulative[middle] > target) high = middle;
-      else low = middle + 1;
-    }
-    return tenants[low];
-  };
-}
-
+/** Rows the tenant holds across its tables: the proxy for its size and its traffic. */
 export function tenantSizeRows(rows: TenantRowCounts): number {
   return rows.app_users + rows.orders + rows.events;
 }
@@ -257,3 +219,4 @@ export function typicalTierSizeRows(tier: string): number {
   const range = EVENT_ROWS[tier as DemoTier] ?? EVENT_ROWS.free;
   return Math.round(Math.sqrt(range[0] * range[1]) * 1.25);
 }
+

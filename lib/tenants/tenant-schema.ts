@@ -32,15 +32,54 @@ export function qualifiedTenantTable(table: TenantTable, schemaName: string | nu
   return schemaName ? `${pg.escapeIdentifier(assertSchemaName(schemaName))}.${pg.escapeIdentifier(table)}` : table;
 }
 
+export type TenantTableNames = Record<TenantTable, string>;
+
+/** Every tenant table's name as a statement writes it for this tenant: plain for shared, schema-qualified for schema. */
+export function tenantTableNames(schemaName: string | null): TenantTableNames {
+  return Object.fromEntries(TENANT_TABLES.map((table) => [table, qualifiedTenantTable(table, schemaName)])) as TenantTableNames;
+}
+
 /**
- * Creates the tenant's schema and its tables from the public templates.
- * Idempotent: existing tables are left as they are.
+ * Who may do what on a public template table, other than its owner: the
+ * privileges a tenant schema's copy must carry too, or the apps' role (which
+ * reaches public tables through default privileges) could not touch it.
+ * Grantee 0 is PUBLIC.
+ */
+const TEMPLATE_TABLE_GRANTS = `
+  select case when acl.grantee = 0 then null else acl.grantee::regrole::text end as grantee,
+         acl.privilege_type
+  from pg_class c
+  cross join lateral aclexplode(c.relacl) as acl
+  where c.oid = $1::regclass
+    and acl.grantee <> c.relowner`;
+
+const TABLE_PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']);
+
+/**
+ * Creates the tenant's schema and its tables from the public templates, with
+ * the templates' grants (and USAGE on the schema for every grantee).
+ * Idempotent: existing tables are left as they are, grants are re-applied.
  */
 export async function createTenantSchema(client: Pick<pg.ClientBase, 'query'>, schemaName: string): Promise<void> {
   const schema = pg.escapeIdentifier(assertSchemaName(schemaName));
   await client.query(`create schema if not exists ${schema}`);
+  const grantees = new Set<string>();
   for (const table of TENANT_TABLES) {
     const name = pg.escapeIdentifier(table);
     await client.query(`create table if not exists ${schema}.${name} (like public.${name} including all)`);
+    const { rows } = await client.query<{ grantee: string | null; privilege_type: string }>(TEMPLATE_TABLE_GRANTS, [`public.${name}`]);
+    for (const { grantee, privilege_type: privilege } of rows) {
+      if (!TABLE_PRIVILEGES.has(privilege)) continue;
+      // regrole::text already quotes a name that needs it.
+      const role = grantee ?? 'public';
+      await client.query(`grant ${privilege} on ${schema}.${name} to ${role}`);
+      grantees.add(role);
+    }
   }
+  for (const role of grantees) await client.query(`grant usage on schema ${schema} to ${role}`);
+}
+
+/** Drops the tenant's schema and everything in it (a move's cleanup, a demo reseed). */
+export async function dropTenantSchema(client: Pick<pg.ClientBase, 'query'>, schemaName: string): Promise<void> {
+  await client.query(`drop schema if exists ${pg.escapeIdentifier(assertSchemaName(schemaName))} cascade`);
 }

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEMO_TIERS,
-  buildDemoTenants,
-  mulberry32,
-  tenantCacheHitRate,
-  tenantSizeRows,
-  weightedTenantPicker,
-} from '@/lib/demo/tenant-profiles';
+import { DEMO_TIERS, buildDemoTenants, tenantSizeRows } from '@/lib/demo/tenant-profiles';
+import { tenantSchemaName } from '@/lib/tenants/tenant-schema';
 
 const SHARDS = ['shard-1', 'shard-2'];
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -88,51 +82,34 @@ describe('demo tenant directory', () => {
     for (const tenant of pinned) expect(['professional', 'enterprise']).toContain(tenant.tier);
   });
 
+  it('puts the four largest enterprise tenants, and only them, in schemas of their own', () => {
+    const schemaTenants = tenants.filter((tenant) => tenant.layout === 'schema');
+    expect(schemaTenants).toHaveLength(4);
+    for (const tenant of schemaTenants) {
+      expect(tenant.tier).toBe('enterprise');
+      expect(tenant.schemaName).toBe(tenantSchemaName(tenant.id));
+    }
+    const smallestInSchema = Math.min(...schemaTenants.map((tenant) => tenantSizeRows(tenant.rows)));
+    const sharedEnterprise = tenants.filter((tenant) => tenant.tier === 'enterprise' && tenant.layout === 'shared');
+    for (const tenant of sharedEnterprise) expect(tenantSizeRows(tenant.rows)).toBeLessThanOrEqual(smallestInSchema);
+    for (const tenant of tenants.filter((tenant) => tenant.layout === 'shared')) expect(tenant.schemaName).toBeNull();
+  });
+
+  it('chooses the same schema tenants at any scale and on every rebuild', () => {
+    const chosen = (list: typeof tenants) => list.filter((tenant) => tenant.layout === 'schema').map((tenant) => tenant.id);
+    expect(chosen(buildDemoTenants({ count: 300, shardIds: SHARDS, seed: 42, scale: 0.1 }))).toEqual(chosen(tenants));
+    expect(chosen(buildDemoTenants({ count: 300, shardIds: SHARDS, seed: 42 }))).toEqual(chosen(tenants));
+  });
+
+  it('takes as many schema tenants as asked, never more than there are enterprise tenants', () => {
+    const small = buildDemoTenants({ count: 8, shardIds: SHARDS, seed: 1 });
+    const enterprise = small.filter((tenant) => tenant.tier === 'enterprise').length;
+    expect(small.filter((tenant) => tenant.layout === 'schema')).toHaveLength(Math.min(4, enterprise));
+    const none = buildDemoTenants({ count: 300, shardIds: SHARDS, seed: 42, schemaTenantCount: 0 });
+    expect(none.every((tenant) => tenant.layout === 'shared')).toBe(true);
+  });
+
   it('refuses placement weights that do not match the shards', () => {
     expect(() => buildDemoTenants({ count: 10, shardIds: SHARDS, seed: 1, placementWeights: [1] })).toThrow(/placementWeights/);
-  });
-});
-
-describe('tenant cache hit rate', () => {
-  const tenants = buildDemoTenants({ count: 300, shardIds: SHARDS, seed: 42 });
-
-  it('is a stable trait of the tenant id', () => {
-    expect(tenantCacheHitRate(tenants[0].id)).toBe(tenantCacheHitRate(tenants[0].id));
-  });
-
-  it('is healthy for most tenants and poor for a few', () => {
-    const rates = tenants.map((tenant) => tenantCacheHitRate(tenant.id));
-    const poor = rates.filter((rate) => rate < 0.5).length;
-    expect(poor).toBeGreaterThan(0);
-    expect(poor).toBeLessThan(tenants.length * 0.15);
-    for (const rate of rates) expect(rate >= 0.2 && rate <= 0.97).toBe(true);
-  });
-});
-
-describe('weighted tenant picker', () => {
-  it('sends more traffic to big tenants than to small ones', () => {
-    const tenants = [
-      { id: 'small', sizeRows: 100 },
-      { id: 'big', sizeRows: 40_000 },
-    ];
-    const pick = weightedTenantPicker(tenants, mulberry32(5));
-    let bigPicks = 0;
-    for (let draw = 0; draw < 10_000; draw += 1) if (pick().id === 'big') bigPicks += 1;
-    expect(bigPicks / 10_000).toBeGreaterThan(0.95);
-  });
-
-  it('still reaches every tenant of a generated directory', () => {
-    const tenants = buildDemoTenants({ count: 30, shardIds: SHARDS, seed: 9 }).map((tenant) => ({
-      id: tenant.id,
-      sizeRows: tenantSizeRows(tenant.rows),
-    }));
-    const pick = weightedTenantPicker(tenants, mulberry32(11));
-    const seen = new Set<string>();
-    for (let draw = 0; draw < 50_000; draw += 1) seen.add(pick().id);
-    expect(seen.size).toBe(30);
-  });
-
-  it('refuses an empty tenant list', () => {
-    expect(() => weightedTenantPicker([], Math.random)).toThrow(/no tenants/);
   });
 });
