@@ -42,3 +42,19 @@ export async function withControlClient<T>(statementTimeoutMs: number, work: (cl
     await client.end().catch(() => {});
   }
 }
+
+/** Runs `work` in one control-DB transaction on a pooled client: committed if it returns, rolled back if it throws. */
+export async function withControlTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await getControlPool().connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

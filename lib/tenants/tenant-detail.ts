@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
 import type { Session } from '@/lib/auth/session-token';
-import { getControlPool } from '@/lib/control/db';
+import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { TIERS, type TenantDetail } from './tenant-model';
 import { toTierLimits, type TierLimitsRow } from './tiers';
 
@@ -108,9 +108,7 @@ const UPDATE_TENANT_SQL = `
 /** Changes a tenant's tier or pin (admin); the audit row commits with the change. */
 export async function updateTenant(id: string, update: TenantUpdate, actor: Session): Promise<TenantDetail> {
   const tenantId = requireTenantId(id);
-  const client = await getControlPool().connect();
-  try {
-    await client.query('begin');
+  await withControlTransaction(async (client) => {
     const { rows: before } = await client.query<{ tier: string; pinned: boolean }>(LOCK_TENANT_SQL, [tenantId]);
     if (before.length === 0) throw new ApiError('not_found', `no tenant ${id}`, 'id');
     const { rows: after } = await client.query<{ tier: string; pinned: boolean }>(UPDATE_TENANT_SQL, [
@@ -126,12 +124,6 @@ export async function updateTenant(id: string, update: TenantUpdate, actor: Sess
       result: 'ok',
       detail: { before: before[0], after: after[0] },
     });
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return getTenantDetail(tenantId);
 }

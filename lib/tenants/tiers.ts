@@ -1,7 +1,7 @@
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
 import type { Session } from '@/lib/auth/session-token';
-import { getControlPool } from '@/lib/control/db';
+import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { getFleetEnv } from '@/lib/env';
 import { sessionsNowCtes } from './directory-search-sql';
 import { TIERS, type Limits, type Tier, type TierImpact, type TierLimits, type TierUpdate } from './tenant-model';
@@ -106,9 +106,7 @@ function limitsOf(body: Limits): Limits {
 export async function updateTier(tierName: string, body: TierUpdateBody, actor: Session): Promise<TierUpdate> {
   const tier = requireTier(tierName);
   const proposed = limitsOf(body);
-  const client = await getControlPool().connect();
-  try {
-    await client.query('begin');
+  return withControlTransaction(async (client) => {
     const tiers = (await client.query<TierLimitsRow>(LOCK_TIERS_SQL)).rows.map(toTierLimits);
     const before = tiers.find((candidate) => candidate.tier === tier)!;
     const conflicts = orderConflicts(tier, proposed, tiers);
@@ -139,14 +137,8 @@ export async function updateTier(tierName: string, body: TierUpdateBody, actor: 
       result: 'ok',
       detail: { before: limitsOf(before), after: limitsOf(after), ...(conflicts.length > 0 ? { orderConflictsConfirmed: conflicts } : {}) },
     });
-    await client.query('commit');
     return { before, after };
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 interface TierImpactRow {
