@@ -1,8 +1,16 @@
 import path from 'node:path';
 
-/** The e2e sandbox and server: own ports, so the run sits beside the demo (24300/3000) and integration (24500). */
-export const E2E_SANDBOX = { name: 'e2e', basePort: 24700 } as const;
-export const E2E_WEB_PORT = 3100;
+/**
+ * The e2e sandbox and server: own ports, so the run sits beside the demo
+ * (24300/3000) and integration (24500). SHARDSCOPE_E2E_SANDBOX /
+ * SHARDSCOPE_E2E_BASE_PORT / SHARDSCOPE_E2E_WEB_PORT give a second checkout
+ * or a parallel run its own.
+ */
+export const E2E_SANDBOX = {
+  name: process.env.SHARDSCOPE_E2E_SANDBOX ?? 'e2e',
+  basePort: Number(process.env.SHARDSCOPE_E2E_BASE_PORT ?? 24700),
+} as const;
+export const E2E_WEB_PORT = Number(process.env.SHARDSCOPE_E2E_WEB_PORT ?? 3100);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_WEB_PORT}`;
 
 export const E2E_PASSWORDS = {
