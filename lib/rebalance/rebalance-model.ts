@@ -135,3 +135,44 @@ export interface BalanceReport {
   /** The placement rule for new tenants, in words (shown on the page). */
   placementRule: string;
 }
+
+/** The balance page's and new-tenant placement's dimension when none is asked for. */
+export const DEFAULT_DIMENSION: Dimension = 'mixed';
+/** Weight of bytes in the mixed dimension when none is asked for. */
+export const DEFAULT_BYTES_WEIGHT = 0.5;
+
+/** POST /api/tenants (admin) */
+export interface CreateTenantRequest {
+  name: string;
+  tier: 'free' | 'starter' | 'professional' | 'enterprise';
+  layout?: 'shared' | 'schema';
+  /** Place on this shard instead of the placement rule's choice; never a draining or retired one. */
+  shardId?: string;
+}
+
+/** Where a new tenant goes and why. */
+export interface PlacementDecision {
+  shardId: string;
+  /** 'rule': chosen by the placement rule; 'requested': the caller named the shard. */
+  chosenBy: 'rule' | 'requested';
+  dimension: Dimension;
+  reason: string;
+}
+
+export interface CreatedTenant {
+  tenantId: string;
+  name: string;
+  tier: CreateTenantRequest['tier'];
+  layout: 'shared' | 'schema';
+  schemaName: string | null;
+  shardId: string;
+  placement: PlacementDecision;
+}
+
+/** PATCH /api/shards/:id {status} (admin): 'retired' comes from the fleet file, not from here. */
+export const SETTABLE_SHARD_STATUSES = ['active', 'draining'] as const;
+export interface ShardStatusChange {
+  shardId: string;
+  status: ShardStatus;
+  previousStatus: ShardStatus;
+}
