@@ -31,6 +31,7 @@ export default defineConfig({
             SHARDSCOPE_VIEWER_PASSWORD: 'integration-viewer',
             SHARDSCOPE_SAMPLE_INTERVAL_S: '2',
             SHARDSCOPE_METRICS_TOKEN: 'integration-metrics-token-0123',
+            SHARDSCOPE_APP_TOKEN: 'integration-app-token-0123456789',
           },
         },
       },

@@ -8,7 +8,7 @@ import { z } from 'zod';
  *
  * Two layers: what every process needs to reach the fleet and the history
  * (`getFleetEnv`, enough for the worker), and what only the web console needs
- * on top (sessions, logins, the metrics token: `getEnv`).
+ * on top (sessions, logins, the metrics and app tokens: `getEnv`).
  */
 const fleetEnvShape = {
   SHARDSCOPE_FLEET_FILE: z.string().min(1).default('.sandbox/demo/fleet.json'),
@@ -46,6 +46,11 @@ const webEnvShape = {
   SHARDSCOPE_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   /** Bearer token Prometheus scrapers send to GET /api/metrics; unset = the endpoint is disabled. */
   SHARDSCOPE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Read-only bearer token the platform's apps send to GET /api/tenants/:id/route
+   * (lib/tenants/routing-client.ts); unset = only signed-in sessions may ask.
+   */
+  SHARDSCOPE_APP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };
 
 const fleetEnvSchema = z.object(fleetEnvShape);

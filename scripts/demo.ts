@@ -34,6 +34,7 @@ interface ConsoleLogins {
   SHARDSCOPE_OPERATOR_PASSWORD: string;
   SHARDSCOPE_VIEWER_PASSWORD: string;
   SHARDSCOPE_METRICS_TOKEN: string;
+  SHARDSCOPE_APP_TOKEN: string;
 }
 
 /** Generated once per sandbox and kept beside it; any of them can be set in the env instead. */
@@ -47,6 +48,7 @@ function consoleLogins(): ConsoleLogins {
     SHARDSCOPE_OPERATOR_PASSWORD: process.env.SHARDSCOPE_OPERATOR_PASSWORD ?? saved.SHARDSCOPE_OPERATOR_PASSWORD ?? secret(),
     SHARDSCOPE_VIEWER_PASSWORD: process.env.SHARDSCOPE_VIEWER_PASSWORD ?? saved.SHARDSCOPE_VIEWER_PASSWORD ?? secret(),
     SHARDSCOPE_METRICS_TOKEN: process.env.SHARDSCOPE_METRICS_TOKEN ?? saved.SHARDSCOPE_METRICS_TOKEN ?? randomBytes(24).toString('hex'),
+    SHARDSCOPE_APP_TOKEN: process.env.SHARDSCOPE_APP_TOKEN ?? saved.SHARDSCOPE_APP_TOKEN ?? randomBytes(24).toString('hex'),
   };
   writeFileSync(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   return logins;
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
     viewer    ${logins.SHARDSCOPE_VIEWER_PASSWORD}
   (logins are kept in ${path.relative(process.cwd(), sandboxDir)}/console-logins.json)
   Prometheus: curl -H 'Authorization: Bearer ${logins.SHARDSCOPE_METRICS_TOKEN}' http://localhost:${WEB_PORT}/api/metrics
+  Apps (tenant routes): curl -H 'Authorization: Bearer ${logins.SHARDSCOPE_APP_TOKEN}' http://localhost:${WEB_PORT}/api/tenants/<tenant id>/route
   Demo load is running against the shards through PgBouncer; a worker samples every node every
   ${process.env.SHARDSCOPE_SAMPLE_INTERVAL_S ?? 15} s into the history (charts fill after two rounds; \`npm run worker\` adds another).
   Ctrl-C stops everything this command started.

@@ -14,6 +14,9 @@ import { createBoss, ensureQueues } from '@/lib/jobs/boss';
 import { OutageLog } from '@/lib/jobs/outage-log';
 import { QUEUES, type QueueName } from '@/lib/jobs/queues';
 import { tick, type SlotTicker } from '@/lib/jobs/ticker';
+import { getConnectedRedis } from '@/lib/redis/client';
+import { startRouteNotificationRelay, type RouteNotificationRelay } from '@/lib/tenants/route-notifications';
+import { TENANT_ROUTE_REDIS_CHANNEL } from '@/lib/tenants/tenant-route-model';
 import { JobLoops, type JobHandler } from './job-loops';
 import {
   maintainHistoryHandler,
@@ -39,6 +42,7 @@ const outages = new OutageLog();
 const timers: NodeJS.Timeout[] = [];
 const loopsRunning: JobLoops[] = [];
 let boss: PgBoss | undefined;
+let routeRelay: RouteNotificationRelay | undefined;
 let stopping = false;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -135,6 +139,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   console.log(`[worker] ${signal}: stopping (running jobs get ${GRACEFUL_STOP_MS / 1000} s to finish)`);
   for (const timer of timers) clearInterval(timer);
+  await routeRelay?.stop();
   await Promise.all(loopsRunning.map((loops) => loops.stop(GRACEFUL_STOP_MS)));
   if (boss) await boss.stop({ graceful: true, timeout: GRACEFUL_STOP_MS, wait: true }).catch(() => {});
   stats.stoppedAt = new Date();
@@ -166,6 +171,12 @@ async function main(): Promise<void> {
   await workScheduled(QUEUES.rollupHours, rollupHoursHandler(stats));
   await workScheduled(QUEUES.maintainHistory, maintainHistoryHandler(stats));
   startTickers();
+  // Route changes (control DB NOTIFY) to Redis, for apps that cannot LISTEN on the control DB.
+  routeRelay = startRouteNotificationRelay({
+    controlUrl: fleet.control.url,
+    publish: async (message) => (await getConnectedRedis()).publish(TENANT_ROUTE_REDIS_CHANNEL, message),
+    health: outages,
+  });
   console.log('[worker] running');
 }
 

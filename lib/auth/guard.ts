@@ -2,6 +2,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
+import { bearerTokenMatches } from './bearer-token';
 import { hasRole, type Role } from './roles';
 import { SESSION_COOKIE, verifySessionToken, type Session } from './session-token';
 
@@ -14,12 +15,42 @@ export const PUBLIC_PATHS = ['/health', '/api/health', '/api/ready', '/login', '
  */
 export const BEARER_TOKEN_PATHS = ['/api/metrics'] as const;
 
+/**
+ * Machine-client routes with an id in the path, matched whole (no prefix): the
+ * proxy lets exactly these through without a cookie, never a sibling such as
+ * /api/tenants/<id> or /api/tenants/<id>/usage. The route itself still checks
+ * the session or the token (apps' routing client: SHARDSCOPE_APP_TOKEN).
+ */
+export const BEARER_TOKEN_PATH_PATTERNS = [/^\/api\/tenants\/[^/]+\/route$/] as const;
+
+export function isBearerTokenPath(pathname: string): boolean {
+  return (
+    BEARER_TOKEN_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`)) ||
+    BEARER_TOKEN_PATH_PATTERNS.some((pattern) => pattern.test(pathname))
+  );
+}
+
+/** Paths the proxy lets through without a session: public ones, and bearer-token routes (which check their token). */
 export function isPublicPath(pathname: string): boolean {
-  return [...PUBLIC_PATHS, ...BEARER_TOKEN_PATHS].some((publicPath) => pathname === publicPath || pathname.startsWith(`${publicPath}/`));
+  return PUBLIC_PATHS.some((publicPath) => pathname === publicPath || pathname.startsWith(`${publicPath}/`)) || isBearerTokenPath(pathname);
 }
 
 export function sessionFromRequest(request: NextRequest): Session | null {
   return verifySessionToken(request.cookies.get(SESSION_COOKIE)?.value, getEnv().SHARDSCOPE_SESSION_SECRET);
+}
+
+/** Who asked: a signed-in person, or an app holding the read-only app token. */
+export type RouteCaller = { kind: 'session'; session: Session } | { kind: 'app-token' };
+
+/**
+ * A signed-in session, else a matching `Authorization: Bearer` token, else null.
+ * A session wins when both are sent; an unset token (undefined) matches nothing.
+ */
+export function sessionOrBearerCaller(request: NextRequest, expectedToken: string | undefined): RouteCaller | null {
+  const session = sessionFromRequest(request);
+  if (session) return { kind: 'session', session };
+  if (bearerTokenMatches(request.headers.get('authorization'), expectedToken)) return { kind: 'app-token' };
+  return null;
 }
 
 /** For server components: the signed-in session, or a redirect to /login. */
