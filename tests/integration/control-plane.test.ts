@@ -17,6 +17,25 @@ describe('control plane', () => {
     expect(rows.length).toBeGreaterThan(0);
   });
 
+  it('retires a shard that left the fleet file, keeps an admin\'s draining, and reactivates a retired shard that is back', async () => {
+    const control = getControlPool();
+    await control.query(`insert into shards (id, name) values ('shard-gone', 'gone') on conflict (id) do update set status = 'active'`);
+    await control.query(`update shards set status = 'retired' where id = 'shard-1'`);
+    await control.query(`update shards set status = 'draining' where id = 'shard-2'`);
+    try {
+      await migrateFleet(getFleet());
+      const { rows } = await control.query('select id, status from shards order by id');
+      expect(rows).toEqual([
+        { id: 'shard-1', status: 'active' },
+        { id: 'shard-2', status: 'draining' },
+        { id: 'shard-gone', status: 'retired' },
+      ]);
+    } finally {
+      await control.query(`delete from shards where id = 'shard-gone'`);
+      await control.query(`update shards set status = 'active' where id in ('shard-1', 'shard-2')`);
+    }
+  });
+
   it('registers the fleet file shards and a tier ladder whose limits rise with the tier', async () => {
     const shards = await getControlPool().query('select id from shards order by id');
     expect(shards.rows.map((row) => row.id)).toEqual(['shard-1', 'shard-2']);
