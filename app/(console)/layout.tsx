@@ -12,6 +12,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <nav>
           <Link href="/">Fleet</Link>
           <Link href="/tenants">Tenants</Link>
+          <Link href="/balance">Balance</Link>
           {session.role === 'admin' ? <Link href="/settings/tiers">Tiers</Link> : null}
           <Link href="/health">Public health</Link>
         </nav>
