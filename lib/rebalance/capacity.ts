@@ -123,7 +123,7 @@ export function fleetAdvice(input: { tenants: number; activeShards: number }): s
         `Plan ${wanted - activeShards} more shard${wanted - activeShards === 1 ? '' : 's'}, then fill ${wanted - activeShards === 1 ? 'it' : 'them'} with fill plans.`,
     );
   } else {
-    advice.push(`${count}: within the shard ladder (${wanted} shard${wanted === 1 ? '' : 's'} at this count).`);
+    advice.push(`${count}: enough shards by the shard ladder, which asks for ${wanted} shard${wanted === 1 ? '' : 's'} at this count.`);
     const step = LADDER.find((candidate) => tenants <= candidate.upTo);
     const nextShards = step ? ladderShards(step.upTo + 1) : null;
     if (step && nextShards !== null && activeShards < nextShards && tenants >= LADDER_LOOKAHEAD * step.upTo) {

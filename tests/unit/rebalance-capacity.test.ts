@@ -79,26 +79,26 @@ describe('fleet advice from the shard ladder', () => {
 
   it('at 900 tenants on one database: fine, but the 4-shard step is near', () => {
     const advice = fleetAdvice({ tenants: 900, activeShards: 1 });
-    expect(advice[0]).toBe('900 tenants on 1 active shard: within the shard ladder (1 shard at this count).');
+    expect(advice[0]).toBe('900 tenants on 1 active shard: enough shards by the shard ladder, which asks for 1 shard at this count.');
     expect(advice[1]).toMatch(/^At 90 % of 1k tenants, where the ladder moves to 4 shards: plan the next shards now/);
     expect(fleetAdvice({ tenants: 900, activeShards: 4 })).toHaveLength(2);
   });
 
   it('at 5,000 tenants on 2 shards: asks for 2 more', () => {
     expect(fleetAdvice({ tenants: 5_000, activeShards: 2 })[0]).toMatch(/^5k tenants on 2 active shards: the shard ladder asks for 4 at this count .*Plan 2 more shards, then fill them/);
-    expect(fleetAdvice({ tenants: 5_000, activeShards: 4 })[0]).toMatch(/within the shard ladder/);
+    expect(fleetAdvice({ tenants: 5_000, activeShards: 4 })[0]).toMatch(/enough shards by the shard ladder/);
   });
 
   it('at 50,000 tenants: 4 shards are too few, 16 are right', () => {
     expect(fleetAdvice({ tenants: 50_000, activeShards: 4 })[0]).toMatch(/asks for 16 .*Plan 12 more shards/);
     const sixteen = fleetAdvice({ tenants: 50_000, activeShards: 16 });
-    expect(sixteen[0]).toMatch(/within the shard ladder \(16 shards/);
+    expect(sixteen[0]).toMatch(/enough shards by the shard ladder, which asks for 16 shards/);
     expect(sixteen).toHaveLength(2);
   });
 
   it('at 200,000 tenants: 64 shards at least', () => {
     expect(fleetAdvice({ tenants: 200_000, activeShards: 16 })[0]).toMatch(/asks for 64 .*Plan 48 more shards/);
-    expect(fleetAdvice({ tenants: 200_000, activeShards: 64 })[0]).toMatch(/within the shard ladder \(64 shards/);
+    expect(fleetAdvice({ tenants: 200_000, activeShards: 64 })[0]).toMatch(/enough shards by the shard ladder, which asks for 64 shards/);
   });
 
   it('always says the ladder counts tenants only, and flags a fleet without an active shard', () => {
