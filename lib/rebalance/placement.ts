@@ -33,12 +33,13 @@ export function placeNewTenant(shards: ShardTotals[], dimension: Dimension): Pla
       ? 'nothing is measured yet'
       : `${Math.round(Math.abs(chosen.ratioToMean - 1) * 100)} % ${chosen.ratioToMean < 1 ? 'below' : 'above'} the mean`;
   const tie = candidates.length > 1 && Math.abs(candidates[1].weight - chosen.weight) <= WEIGHT_TIE * Math.max(Math.abs(chosen.weight), 1e-300);
+  const what = dimension === 'mixed' ? 'weight (bytes and load mixed)' : dimension;
   const reason =
     candidates.length === 1
       ? `${chosen.shardId} is the only active shard that can take new tenants (${standing}).`
       : tie
-        ? `${chosen.shardId} ties for the least ${dimension} of the active shards (${standing}) and wins on ${chosen.tenants === candidates[1].tenants ? 'shard id' : 'fewer tenants'}.`
-        : `${chosen.shardId} carries the least ${dimension} of the active shards (${standing}).`;
+        ? `${chosen.shardId} ties for the least ${what} of the active shards (${standing}) and wins on ${chosen.tenants === candidates[1].tenants ? 'shard id' : 'fewer tenants'}.`
+        : `${chosen.shardId} carries the least ${what} of the active shards (${standing}).`;
   return { shardId: chosen.shardId, chosenBy: 'rule', dimension, reason };
 }
 
