@@ -12,6 +12,13 @@ import { compareIds, skewOf, summarizeShards } from './weights';
  * the pure functions beside it. One read of the data, no shard touched.
  */
 
+/**
+ * Big-tenant advice by load waits until the window holds this much sampled
+ * tenant activity (seconds, fleet-wide): a fresh fleet's first few samples
+ * would otherwise crown whichever tenant happened to be busy at that moment.
+ */
+export const MIN_FLEET_LOAD_FOR_ADVICE_S = 600;
+
 /** Tenants listed per shard as its heaviest, by bytes and by load. */
 export const HEAVIEST_TENANTS_SHOWN = 5;
 
@@ -72,6 +79,8 @@ async function buildBalanceReport(query: BalanceQuery): Promise<BalanceReport> {
     };
   });
 
+  const loadIsEnoughForAdvice = fleetLoad >= MIN_FLEET_LOAD_FOR_ADVICE_S;
+
   const skew = Object.fromEntries(
     DIMENSIONS.map((dimension) => [dimension, dimension === query.dimension ? skewOf(totals) : skewOf(summarizeShards(tenants, shards, dimension))]),
   ) as Record<Dimension, number | null>;
@@ -93,11 +102,16 @@ async function buildBalanceReport(query: BalanceQuery): Promise<BalanceReport> {
         connectionsPerDay,
       })),
     ),
-    fleetAdvice: fleetAdvice({
-      tenants: tenants.filter((tenant) => totalsById.get(tenant.shardId)?.status !== 'retired').length,
-      activeShards: numbers.filter((shard) => shard.status === 'active').length,
-    }),
-    bigTenants: bigTenants(tenants, totals),
+    fleetAdvice: [
+      ...fleetAdvice({
+        tenants: tenants.filter((tenant) => totalsById.get(tenant.shardId)?.status !== 'retired').length,
+        activeShards: numbers.filter((shard) => shard.status === 'active').length,
+      }),
+      ...(loadIsEnoughForAdvice
+        ? []
+        : [`Big tenants are judged by bytes only until the window holds ${MIN_FLEET_LOAD_FOR_ADVICE_S / 60} min of sampled tenant activity (now ${Math.round(fleetLoad)} s).`]),
+    ],
+    bigTenants: bigTenants(loadIsEnoughForAdvice ? tenants : tenants.map((tenant) => ({ ...tenant, load: 0 })), totals),
     placementRule: PLACEMENT_RULE,
   };
 }
