@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_BIN=/usr/lib/postgresql/15/bin
-APT_PACKAGES=(postgresql redis-server pgbouncer prometheus-node-exporter chromium)
+# postgresql-15-hypopg: hypothetical indexes for the index suggestion (the shard
+# migration creates the extension where the package is installed).
+APT_PACKAGES=(postgresql postgresql-15-hypopg redis-server pgbouncer prometheus-node-exporter chromium)
+PG_EXTENSION_DIR=/usr/share/postgresql/15/extension
 
 say() { echo "[bootstrap] $*" >&2; }
 
@@ -17,6 +20,8 @@ node_ok() {
 missing_packages() {
   local missing=()
   [ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/pg_basebackup" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
+  # A machine bootstrapped before hypopg joined the list has every binary but not this.
+  [ -f "$PG_EXTENSION_DIR/hypopg.control" ] || missing+=(postgresql-15-hypopg)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
   [ -x /usr/bin/prometheus-node-exporter ] || missing+=(prometheus-node-exporter)

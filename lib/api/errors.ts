@@ -9,6 +9,12 @@ export const API_ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /**
+   * The work ran into its time limit on a node (a statement timeout). A 4xx:
+   * the same request would time out again, so clients must not retry it (and
+   * 408 would invite browsers to resend a POST on their own).
+   */
+  timeout: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

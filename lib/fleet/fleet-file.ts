@@ -36,7 +36,7 @@ const nodeSchema = z
   .object({
     id: slug,
     role: z.enum(['primary', 'replica']),
-    /** Monitoring connection: a role with pg_monitor (and pg_signal_backend), nothing more. */
+    /** Monitoring connection: a role with pg_monitor, pg_signal_backend and pg_read_all_data (EXPLAIN needs SELECT), nothing more. */
     url: postgresUrl,
     /**
      * Prometheus text endpoint with the host's CPU, memory and filesystems:

@@ -81,6 +81,8 @@ export interface StatementsReport {
   resets: { nodeId: string; at: string }[];
   /** The outlier rule in words (e.g. "a shard whose mean is ≥ 3× the median of the other shards' means, with ≥ 20 calls"). */
   outlierRule: string;
+  /** (Optional, added) How many statements matched the filters before the limit: "50 of 1,234". */
+  matchedStatements?: number;
 }
 
 export const STATEMENT_RANGES = ['1h', '6h', '24h', '7d'] as const;
@@ -97,6 +99,13 @@ export interface StatementDetail {
   series: { at: string; calls: number; totalTimeMs: number; meanTimeMs: number | null }[];
   /** How many $n parameters the text has (the EXPLAIN form shows one field each). */
   parameterCount: number;
+  /** (Optional, added) As in StatementsReport: 'live' = cumulative since each node's reset, read now (no snapshot covers the range yet); series is then empty. */
+  source?: 'snapshots' | 'live';
+  /** (Optional, added) The span the figures cover (from null when live). */
+  from?: string | null;
+  to?: string;
+  /** (Optional, added) As in StatementsReport: nodes whose figures are missing (replicas are only read live). */
+  missingNodes?: { nodeId: string; shardId: string; reason: string }[];
 }
 
 /** POST /api/queries/explain */
@@ -107,6 +116,8 @@ export interface ExplainRequest {
   params: (string | null)[];
   /** EXPLAIN (ANALYZE, BUFFERS): admins only, and never for a statement that writes. */
   analyze: boolean;
+  /** Statement timeout for this EXPLAIN, ms (EXPLAIN_TIMEOUT_MS bounds in lib/statements/explain.ts); default 10 s. */
+  timeoutMs?: number;
 }
 
 export interface PlanNode {
@@ -155,9 +166,14 @@ export interface IndexAdvice {
   unused: { index: string; table: string; indexBytes: number; definition: string }[];
   duplicate: { table: string; indexes: string[]; indexBytes: number; definition: string }[];
   redundant: { table: string; index: string; coveredBy: string; indexBytes: number; definition: string }[];
-  invalid: { index: string; table: string; definition: string }[];
+  /** buildInProgress (optional, added): a CREATE INDEX CONCURRENTLY building it right now, not a leftover. */
+  invalid: { index: string; table: string; definition: string; buildInProgress?: boolean }[];
   deadTuples: { table: string; deadTuples: number; liveTuples: number; deadPct: number; lastAutovacuum: string | null }[];
   neverAnalyzed: { table: string; liveTuples: number }[];
+  /** (optional, added) Replicas whose index usage could not be read: "unused" then means unused on the primary and the replicas that answered. */
+  replicasNotChecked?: { nodeId: string; reason: string }[];
+  /** (optional, added) What each list filtered on, in words (thresholds from index-advice-model.ts). */
+  rules?: { seqScanHeavy: string; unused: string; duplicate: string; redundant: string; deadTuples: string; neverAnalyzed: string };
 }
 
 /** POST /api/queries/suggest-index */
