@@ -13,6 +13,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/">Fleet</Link>
           <Link href="/tenants">Tenants</Link>
           <Link href="/balance">Balance</Link>
+          <Link href="/queries">Queries</Link>
           {session.role === 'admin' ? <Link href="/settings/tiers">Tiers</Link> : null}
           <Link href="/health">Public health</Link>
         </nav>

@@ -24,6 +24,11 @@ export default async function ShardPage(props: { params: Promise<{ shardId: stri
       <p className="subtle">
         {shard.nodes.length} nodes · each panel polls on its own; a node that does not answer shows as down in each panel while the rest keeps working.
       </p>
+      <p>
+        <Link href={`/shards/${encodeURIComponent(shard.id)}/indexes`} data-testid="index-advice-link">
+          Index advice
+        </Link>
+      </p>
       <div className="panels">
         <BlockingPanel shardId={shard.id} role={session.role} />
         <ActivityPanel shardId={shard.id} role={session.role} />
