@@ -177,6 +177,9 @@ async function main(): Promise<void> {
     publish: async (message) => (await getConnectedRedis()).publish(TENANT_ROUTE_REDIS_CHANNEL, message),
     health: outages,
   });
+  // "running" means route changes are relayed from here on (bounded: a control DB
+  // that drops right now must not hold the worker; the relay keeps retrying).
+  await Promise.race([routeRelay.listening, sleep(5_000)]);
   console.log('[worker] running');
 }
 
