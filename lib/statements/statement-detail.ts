@@ -11,8 +11,8 @@ import {
   mergeShards,
   type NodeStatementMoments,
   type StatementMoments,
-  type StatementParts,
 } from './statements-math';
+import type { StatementParts } from './top-statements';
 import { partsOfReadings, readNodesLive, type LiveTarget } from './statements-live';
 import type { StatementDetail, StatementRange } from './statements-model';
 import { fleetPrimaries, isCovered, missingFromSnapshots, readSpans, type NodeSpan } from './statements-report';

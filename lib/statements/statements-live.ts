@@ -4,7 +4,8 @@ import type { NodeConfig, ShardConfig } from '@/lib/fleet/fleet-file';
 import { describeNodeError } from '@/lib/fleet/node-pools';
 import { SingleFlight } from '@/lib/fleet/single-flight';
 import { readStatements, type StatementsReading } from '@/lib/monitor/statements-snapshot';
-import { addMoments, momentsOf, type StatementParts } from './statements-math';
+import { addMoments, momentsOf } from './statements-math';
+import type { StatementParts } from './top-statements';
 
 /**
  * pg_stat_statements read from the nodes now, for the statements page when

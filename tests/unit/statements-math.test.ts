@@ -3,16 +3,14 @@ import {
   counterIncrease,
   emptyMoments,
   figuresOf,
-  isConsoleOwnStatement,
   keyIncreases,
   OUTLIER_MIN_CALLS,
   outlierShardIds,
   pooledStddevMs,
   sumOfSquaresMs2,
-  topStatements,
   type StatementMoments,
-  type StatementParts,
 } from '@/lib/statements/statements-math';
+import { isConsoleOwnStatement, topStatements, type StatementParts } from '@/lib/statements/top-statements';
 
 /** Moments of a list of execution times, as pg_stat_statements would report them (population stddev). */
 function momentsOfTimes(times: number[], extra: Partial<StatementMoments> = {}): StatementMoments {
