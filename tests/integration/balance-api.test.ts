@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { NextRequest } from 'next/server';
 import pg from 'pg';
@@ -9,19 +7,17 @@ import { POST as planRoute } from '@/app/api/rebalance/plan/route';
 import { PATCH as shardRoute } from '@/app/api/shards/[shardId]/route';
 import { DEMO_SEED, seedDemoFleet } from '@/lib/demo/seed';
 import { buildDemoTenants } from '@/lib/demo/tenant-profiles';
-import { readFleetFile, type FleetFile } from '@/lib/fleet/fleet-file';
-import { sampleShard } from '@/lib/history/sample-shard';
 import { hourStart, rollUpHour } from '@/lib/history/rollups';
 import { insertSamples } from '@/lib/history/samples-store';
 import { snapshotStatements } from '@/lib/history/statement-snapshots';
 import { samplingSlot } from '@/lib/jobs/slots';
-import { migrateFleet } from '@/lib/migrate/migrate-fleet';
 import type { BalanceReport, Plan, ShardStatusChange } from '@/lib/rebalance/rebalance-model';
 import { measureTenantStorage } from '@/lib/tenants/storage-measurement';
 import { dropTenantSchema, TENANT_TABLES } from '@/lib/tenants/tenant-schema';
 import { tenantUsageKeysForHours } from '@/lib/tenants/usage-keys';
 import { CONSOLE_HOST, sessionCookie } from './console-requests';
-import { connectAsApp, fleetFilePath, nodePort, sandboxDir, withSuperuser } from './sandbox';
+import { ownControlDb, withDatabase } from './own-control-db';
+import { connectAsApp, nodePort, withSuperuser } from './sandbox';
 
 /**
  * The balance report, the rebalance planner and shard status through the real
@@ -35,18 +31,9 @@ import { connectAsApp, fleetFilePath, nodePort, sandboxDir, withSuperuser } from
 const CONTROL_DB = 'it_balance';
 const SEED_OPTIONS = { tenantCount: 120, scale: 0.05, schemaTenantCount: 2 };
 
-const sandboxFleet = readFleetFile(fleetFilePath);
-const fleet: FleetFile = {
-  ...sandboxFleet,
-  control: { ...sandboxFleet.control, url: sandboxFleet.control.url.replace(/\/[^/?]+(\?|$)/, `/${CONTROL_DB}$1`) },
-};
+const controlDb = ownControlDb(CONTROL_DB);
+const { fleet, withControl, sampleFleet } = controlDb;
 const demoTenants = buildDemoTenants({ count: SEED_OPTIONS.tenantCount, shardIds: fleet.shards.map((shard) => shard.id), seed: DEMO_SEED, ...SEED_OPTIONS });
-
-// The console code under test reads the fleet file named here: the same sandbox, this file's control database.
-const balanceFleetFile = path.join(sandboxDir, 'fleet-balance.json');
-writeFileSync(balanceFleetFile, JSON.stringify(fleet, null, 2), { mode: 0o600 });
-const previousFleetFile = process.env.SHARDSCOPE_FLEET_FILE;
-process.env.SHARDSCOPE_FLEET_FILE = balanceFleetFile;
 
 const SAMPLE_INTERVAL_S = Number(process.env.SHARDSCOPE_SAMPLE_INTERVAL_S);
 
@@ -83,23 +70,8 @@ async function patchShard(shardId: string, body: unknown, role: Role = 'admin'):
   return { status: response.status, body: await response.json() };
 }
 
-async function withDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
-const withControl = <T>(work: (client: pg.Client) => Promise<T>) => withDatabase(fleet.control.url, work);
 
-/** One sampling round of every shard at the current slot, as the worker's job does: the shards' numbers are fresh. */
-async function sampleFleet(): Promise<void> {
-  const at = samplingSlot(new Date(), SAMPLE_INTERVAL_S);
-  for (const shard of fleet.shards) await sampleShard(shard, at, null);
-}
 
 /** The demo's rows on the shards (both layouts) and its Redis counters. */
 async function removeDemo(): Promise<void> {
@@ -121,11 +93,7 @@ const BALANCE_BYTES = { mode: 'balance', dimension: 'bytes', thresholdPct: 10 } 
 
 describe('shard balance, rebalance plans and shard status', () => {
   beforeAll(async () => {
-    await withDatabase(sandboxFleet.control.url, async (client) => {
-      await client.query(`drop database if exists ${CONTROL_DB} with (force)`);
-      await client.query(`create database ${CONTROL_DB}`);
-    });
-    await migrateFleet(fleet);
+    await controlDb.create();
     await removeDemo();
     const seeded = await seedDemoFleet(fleet, SEED_OPTIONS);
     expect(seeded).toMatchObject({ seeded: true, tenantCount: SEED_OPTIONS.tenantCount });
@@ -139,8 +107,7 @@ describe('shard balance, rebalance plans and shard status', () => {
 
   afterAll(async () => {
     await removeDemo();
-    await withDatabase(sandboxFleet.control.url, (client) => client.query(`drop database if exists ${CONTROL_DB} with (force)`));
-    process.env.SHARDSCOPE_FLEET_FILE = previousFleetFile;
+    await controlDb.drop();
   });
 
   it('shows the seeded skew: the crowded shard above the mean, skew > 1, heaviest tenants with their pins', async () => {

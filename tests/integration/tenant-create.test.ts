@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { NextRequest } from 'next/server';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POST as createTenantRoute } from '@/app/api/tenants/route';
-import { readFleetFile, type FleetFile } from '@/lib/fleet/fleet-file';
-import { sampleShard } from '@/lib/history/sample-shard';
-import { samplingSlot } from '@/lib/jobs/slots';
-import { migrateFleet } from '@/lib/migrate/migrate-fleet';
 import type { CreatedTenant } from '@/lib/rebalance/rebalance-model';
 import { dropTenantSchema, TENANT_TABLES } from '@/lib/tenants/tenant-schema';
 import { CONSOLE_HOST, sessionCookie } from './console-requests';
-import { fleetFilePath, sandboxDir } from './sandbox';
+import { ownControlDb, withDatabase } from './own-control-db';
 
 /**
  * POST /api/tenants through the real route handler: placement by the rule on
@@ -26,20 +19,10 @@ import { fleetFilePath, sandboxDir } from './sandbox';
 const CONTROL_DB = 'it_tenant_create';
 const GiB = 1024 ** 3;
 
-const sandboxFleet = readFleetFile(fleetFilePath);
-const fleet: FleetFile = {
-  ...sandboxFleet,
-  control: { ...sandboxFleet.control, url: sandboxFleet.control.url.replace(/\/[^/?]+(\?|$)/, `/${CONTROL_DB}$1`) },
-};
+const controlDb = ownControlDb(CONTROL_DB);
+const { fleet, withControl, sampleFleet } = controlDb;
 const shardOf = (shardId: string) => fleet.shards.find((shard) => shard.id === shardId)!;
 
-// The console code under test reads the fleet file named here: the same sandbox, this file's control database.
-const createFleetFile = path.join(sandboxDir, 'fleet-tenant-create.json');
-writeFileSync(createFleetFile, JSON.stringify(fleet, null, 2), { mode: 0o600 });
-const previousFleetFile = process.env.SHARDSCOPE_FLEET_FILE;
-process.env.SHARDSCOPE_FLEET_FILE = createFleetFile;
-
-const SAMPLE_INTERVAL_S = Number(process.env.SHARDSCOPE_SAMPLE_INTERVAL_S);
 const PREFIX = `itcreate${Date.now().toString(36)}`;
 
 /** Measured bytes per shard: 6 × 10 GiB on shard-1, 2 × 10 GiB on shard-2. */
@@ -67,23 +50,8 @@ async function create(body: unknown, role: Role = 'admin', origin = true): Promi
 /** Everything this file created, for the cleanup. */
 const created: CreatedTenant[] = [];
 
-async function withDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
-const withControl = <T>(work: (client: pg.Client) => Promise<T>) => withDatabase(fleet.control.url, work);
 
-/** One sampling round of every shard at the current slot: placement only picks shards whose numbers are fresh. */
-async function sampleFleet(): Promise<void> {
-  const at = samplingSlot(new Date(), SAMPLE_INTERVAL_S);
-  for (const shard of fleet.shards) await sampleShard(shard, at, null);
-}
 
 /** Tenant schemas on a shard now, by name. */
 async function tenantSchemasOn(shardId: string): Promise<string[]> {
@@ -107,11 +75,7 @@ async function setShardStatus(shardId: string, status: 'active' | 'draining'): P
 
 describe('tenant creation and placement', () => {
   beforeAll(async () => {
-    await withDatabase(sandboxFleet.control.url, async (client) => {
-      await client.query(`drop database if exists ${CONTROL_DB} with (force)`);
-      await client.query(`create database ${CONTROL_DB}`);
-    });
-    await migrateFleet(fleet);
+    await controlDb.create();
     await withControl(async (client) => {
       await client.query(
         `insert into tenants (id, name, tier, shard_id) select id, name, 'professional', shard_id from unnest($1::uuid[], $2::text[], $3::text[]) as t (id, name, shard_id)`,
@@ -131,8 +95,7 @@ describe('tenant creation and placement', () => {
     for (const tenant of created.filter((candidate) => candidate.schemaName)) {
       await withDatabase(shardOf(tenant.shardId).adminUrl, (client) => dropTenantSchema(client, tenant.schemaName!));
     }
-    await withDatabase(sandboxFleet.control.url, (client) => client.query(`drop database if exists ${CONTROL_DB} with (force)`));
-    process.env.SHARDSCOPE_FLEET_FILE = previousFleetFile;
+    await controlDb.drop();
   });
 
   it('places a new tenant on the lighter shard and audits where it went and why', async () => {
