@@ -2,7 +2,7 @@
 
 import { useCallback } from 'react';
 import type { TopologyShard } from './explain-form-view';
-import { DebouncedTextFilter } from './DebouncedTextFilter';
+import { DebouncedTextFilter } from '@/components/ui/DebouncedTextFilter';
 import { MAX_TEXT_FILTER, STATEMENT_LIMITS, isFiltered, type StatementsFilterPatch, type StatementsView } from './statements-url-view';
 
 /** Shard, node, database user and a text fragment; the text is sent as a parameter and bound by the server, never pasted into SQL. */

@@ -1,53 +1,13 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { DebouncedTextFilter } from '@/components/ui/DebouncedTextFilter';
 import { MAX_PAGE_SIZE } from '@/lib/tenants/directory-params';
 import type { DirectoryView, LimitFilter } from '@/lib/tenants/directory-url-view';
 import { TENANT_LAYOUTS, TENANT_STATUSES, TIERS, type TenantLayout, type TenantStatus, type Tier } from '@/lib/tenants/tenant-model';
 
-/** 300 ms: long enough that typing a name asks once, short enough to feel like it follows the keys. */
-export const SEARCH_DEBOUNCE_MS = 300;
-
 const PAGE_SIZES = [25, 50, 100, MAX_PAGE_SIZE] as const;
 
 export type FilterPatch = Partial<Pick<DirectoryView, 'q' | 'tier' | 'shardId' | 'status' | 'layout' | 'limit' | 'pageSize'>>;
-
-/** The search box keeps its own text while typing and sends it after a pause; a URL change (back button) replaces it. */
-function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
-  const [draft, setDraft] = useState(value);
-  const sent = useRef(value);
-
-  useEffect(() => {
-    // The URL moved without us (back/forward, a link, Clear): show what it says.
-    if (value !== sent.current) {
-      sent.current = value;
-      setDraft(value);
-    }
-  }, [value]);
-
-  useEffect(() => {
-    if (draft === sent.current) return;
-    const timer = setTimeout(() => {
-      sent.current = draft;
-      onSearch(draft);
-    }, SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [draft, onSearch]);
-
-  return (
-    <label className="filter-search">
-      Search
-      <input
-        type="search"
-        value={draft}
-        maxLength={100}
-        placeholder="part of a name, or the start of an id"
-        onChange={(event) => setDraft(event.target.value)}
-        data-testid="tenant-search"
-      />
-    </label>
-  );
-}
 
 function FilterSelect<T extends string>({
   label,
@@ -101,7 +61,15 @@ export function DirectoryFilters({
     view.q !== '' || view.tier !== null || view.shardId !== null || view.status !== null || view.layout !== null || view.limit !== null;
   return (
     <form className="filters" role="search" aria-label="Filter tenants" onSubmit={(event) => event.preventDefault()}>
-      <SearchBox value={view.q} onSearch={onSearch} />
+      <DebouncedTextFilter
+        label="Search"
+        value={view.q}
+        maxLength={100}
+        placeholder="part of a name, or the start of an id"
+        className="filter-search"
+        testId="tenant-search"
+        onSettle={onSearch}
+      />
       <FilterSelect<Tier> label="Tier" value={view.tier} options={asOptions(TIERS)} anyLabel="any tier" onChange={(tier) => onChange({ tier })} />
       <FilterSelect<string> label="Shard" value={view.shardId} options={shardOptions} anyLabel="any shard" onChange={(shardId) => onChange({ shardId })} />
       <FilterSelect<TenantStatus>
