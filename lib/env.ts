@@ -35,6 +35,8 @@ const fleetEnvShape = {
     .default('pgboss'),
   /** Jobs one worker runs at once (each job samples one shard: its nodes, pooler and host metrics). */
   SHARDSCOPE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** The console's address as people open it: alert notifications link to their event there. */
+  SHARDSCOPE_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://localhost:3000'),
 };
 
 const webEnvShape = {

@@ -29,10 +29,10 @@ export interface MetricDefinition {
   acrossShard: Aggregate;
 }
 
-const num = (key: string, row = 'v') => `(${row}->>'${key}')::float8`;
+export const num = (key: string, row = 'v') => `(${row}->>'${key}')::float8`;
 
 /** Increase of one counter since the previous sample, reset-safe. */
-const increase = (key: string) => `(case when ${num(key)} >= ${num(key, 'pv')} then ${num(key)} - ${num(key, 'pv')} else ${num(key)} end)`;
+export const increase = (key: string) => `(case when ${num(key)} >= ${num(key, 'pv')} then ${num(key)} - ${num(key, 'pv')} else ${num(key)} end)`;
 
 const perSecond = (...keys: string[]) => `(case when dt > 0 then (${keys.map(increase).join(' + ')}) / dt end)`;
 
@@ -78,6 +78,15 @@ const defs: MetricDefinition[] = [
   },
   { name: 'temp_bytes_per_s', label: 'Temp file bytes per second', unit: 'bytes/s', kind: 'node', valueSql: perSecond('temp_bytes'), bucket: 'avg', acrossShard: 'sum' },
   { name: 'deadlocks_per_min', label: 'Deadlocks per minute', unit: '/min', kind: 'node', valueSql: `(60 * ${perSecond('deadlocks')})`, bucket: 'avg', acrossShard: 'sum' },
+  {
+    name: 'mean_statement_ms',
+    label: 'Mean statement time (pg_stat_statements, primaries)',
+    unit: 'ms',
+    kind: 'node',
+    valueSql: `(${increase('statements_exec_ms')} / nullif(${increase('statements_calls')}, 0))`,
+    bucket: 'avg',
+    acrossShard: 'max',
+  },
   { name: 'db_size_bytes', label: 'Database size', unit: 'bytes', kind: 'node', valueSql: num('db_size_bytes'), bucket: 'max', acrossShard: 'max' },
   // ---- node: replication and WAL
   { name: 'replica_lag_seconds', label: 'Replica lag (time)', unit: 's', kind: 'node', valueSql: num('replica_lag_seconds'), bucket: 'max', acrossShard: 'max' },

@@ -25,6 +25,10 @@ export const QUEUES = {
   rollupHours: 'rollup-hours',
   /** Day partitions ahead, and retention (drop expired partitions). */
   maintainHistory: 'maintain-history',
+  /** Alert rules of one shard's targets over its new samples, after the shard's sampling job of a slot (lib/alerts/). */
+  evaluateAlerts: 'evaluate-alerts',
+  /** One notification message (a notification_deliveries row) to one channel, retried with backoff. */
+  deliverNotification: 'deliver-notification',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -36,6 +40,9 @@ export const slotJobSchema = z.object({
 });
 export type SlotJob = z.infer<typeof slotJobSchema>;
 
+export const deliveryJobSchema = z.object({ deliveryId: z.string().regex(/^[0-9]+$/) });
+export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
+
 export const SCHEDULES = [
   // Minute 2: the previous hour is complete (and a retried late sample had a minute to land).
   { queue: QUEUES.rollupHours, cron: '2 * * * *' },
@@ -45,6 +52,8 @@ export const SCHEDULES = [
 export interface QueueOptions {
   retryLimit: number;
   retryDelay: number;
+  /** Delays grow exponentially from retryDelay (pg-boss's retryBackoff). */
+  retryBackoff?: boolean;
   /** A job active longer than this is failed and retried: how long a SIGKILLed worker's job waits. */
   expireInSeconds: number;
   /** Finished jobs kept this long (for the "no slot sampled twice" checks), then archived. */
@@ -73,6 +82,13 @@ export function queueOptions(queue: QueueName, sampleIntervalSeconds: number): Q
       return { retryLimit: 3, retryDelay: 30, expireInSeconds: 600 };
     case QUEUES.maintainHistory:
       return { retryLimit: 3, retryDelay: 30, expireInSeconds: 300 };
+    // Reads the shard's new samples and, when something fires, a context
+    // snapshot from the shard (each read bounded by the node timeout).
+    case QUEUES.evaluateAlerts:
+      return { retryLimit: 2, retryDelay: 1, expireInSeconds: 60 };
+    // One HTTP request of at most 5 s per attempt; 2, 4, 8 … s between attempts (about 2 min in all).
+    case QUEUES.deliverNotification:
+      return { retryLimit: 6, retryDelay: 2, retryBackoff: true, expireInSeconds: 30 };
   }
 }
 
