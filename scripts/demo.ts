@@ -109,7 +109,13 @@ async function main(): Promise<void> {
   const fleetFile = up.stdout.trim().split('\n').pop()!;
 
   const logins = consoleLogins();
-  const env = { ...process.env, ...logins, SHARDSCOPE_FLEET_FILE: fleetFile, SHARDSCOPE_DIST_DIR: DIST_DIR };
+  const env = {
+    SHARDSCOPE_PUBLIC_URL: `http://localhost:${WEB_PORT}`,
+    ...process.env,
+    ...logins,
+    SHARDSCOPE_FLEET_FILE: fleetFile,
+    SHARDSCOPE_DIST_DIR: DIST_DIR,
+  };
   runStep('migrating control plane and shards', process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], env);
   runStep('seeding demo tenants (skipped when already seeded)', process.execPath, ['--import', 'tsx', 'scripts/seed.ts'], env);
   if (buildIsStale()) runStep('building the console (next build)', NEXT_BIN, ['build'], env);
