@@ -1,0 +1,6 @@
+export const channelKeys = {
+  all: ['notification-channels'] as const,
+  list: () => [...channelKeys.all, 'list'] as const,
+  /** One channel's delivery log. */
+  deliveries: (channelId: string) => [...channelKeys.all, channelId, 'deliveries'] as const,
+};
