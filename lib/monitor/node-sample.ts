@@ -3,8 +3,10 @@ import { describeNodeError, queryNode } from '@/lib/fleet/node-pools';
 
 /**
  * The worker's per-node reading: one statement, one round trip per node per
- * interval. Counters are read as cumulative values (rates are derived between
- * samples in lib/history/metrics.ts); gauges as they are now.
+ * interval (primaries add a small second one, STATEMENT_TOTALS_SQL; each is
+ * bounded by the node timeout). Counters are read as cumulative values
+ * (rates are derived between samples in lib/history/metrics.ts); gauges as
+ * they are now.
  *
  * The leading comment marks the sampler's own statements, so its cost on a
  * monitored node can be read from pg_stat_statements (bench/worker-sampling.ts).
@@ -101,6 +103,45 @@ export const NODE_SAMPLE_SQL = `/* ${SAMPLER_MARKER} */
         'activeSeconds', active_sessions * $1::float8)), '[]'::json)
        from tenants) as tenants`;
 
+/**
+ * Primaries only, a second small statement after NODE_SAMPLE_SQL: every
+ * top-level statement's calls and execution time in pg_stat_statements,
+ * summed over the server (cumulative; the mean statement time is Δ time / Δ
+ * calls, lib/history/metrics.ts). The monitoring role's own statements (the
+ * sampler, the console's live reads) are left out: the figure is the
+ * applications'. showtext false: counters only, the query-text file is not
+ * read. Healthy: a mean of a few ms for OLTP; the alert default warns past
+ * 100 ms.
+ *
+ * Separate from NODE_SAMPLE_SQL because pg_stat_statements may be missing on
+ * a node (extension not created, library not preloaded): then this one fails
+ * and the two values are null, while the node's sample stands.
+ */
+export const STATEMENT_TOTALS_SQL = `/* ${SAMPLER_MARKER} */
+  select
+    coalesce(sum(calls), 0)::float8 as statements_calls,
+    coalesce(sum(total_exec_time), 0)::float8 as statements_exec_ms
+  from pg_stat_statements(false)
+  where toplevel
+    and userid <> (select oid from pg_roles where rolname = current_user)`;
+
+interface StatementTotalsRow {
+  statements_calls: number;
+  statements_exec_ms: number;
+}
+
+const NO_STATEMENT_TOTALS = { statements_calls: null, statements_exec_ms: null };
+
+/** Never throws: a node without pg_stat_statements (or one that stopped answering since) gives nulls. */
+async function readStatementTotals(node: NodeConfig): Promise<{ statements_calls: number | null; statements_exec_ms: number | null }> {
+  try {
+    const [row] = await queryNode<StatementTotalsRow>(node, STATEMENT_TOTALS_SQL);
+    return row ? { statements_calls: row.statements_calls, statements_exec_ms: row.statements_exec_ms } : NO_STATEMENT_TOTALS;
+  } catch {
+    return NO_STATEMENT_TOTALS;
+  }
+}
+
 export interface StandbyReading {
   applicationName: string;
   state: string;
@@ -160,6 +201,8 @@ export type NodeSampleResult = { up: true; reading: NodeReading } | { up: false;
 export async function readNodeSample(node: NodeConfig, intervalSeconds: number): Promise<NodeSampleResult> {
   try {
     const [row] = await queryNode<NodeSampleRow>(node, NODE_SAMPLE_SQL, [intervalSeconds]);
+    // One connection at a time (the worker never holds two of a node's few), and only once the node has answered.
+    const statementTotals = node.role === 'primary' ? await readStatementTotals(node) : {};
     return {
       up: true,
       reading: {
@@ -183,6 +226,7 @@ export async function readNodeSample(node: NodeConfig, intervalSeconds: number):
           archived_count: row.archived_count,
           archive_failed_count: row.archive_failed_count,
           archive_last_failed_at: row.archive_last_failed_at,
+          ...statementTotals,
         },
         currentLsn: row.current_lsn,
         replayLsn: row.replay_lsn,
