@@ -11,7 +11,9 @@
  *
  * Counters: a reading below the previous one is a stats reset (or a restart):
  * the increase is then the reading itself (the counter restarted from zero),
- * as Prometheus' rate() does. Never a negative rate.
+ * as Prometheus' rate() does. Never a negative rate. Without a previous
+ * reading (the first sample after a gap, or a counter the previous sample did
+ * not have) there is no increase: null, not the whole counter.
  */
 
 export type SampleKind = 'node' | 'pool' | 'host' | 'tenant';
@@ -32,7 +34,8 @@ export interface MetricDefinition {
 export const num = (key: string, row = 'v') => `(${row}->>'${key}')::float8`;
 
 /** Increase of one counter since the previous sample, reset-safe. */
-export const increase = (key: string) => `(case when ${num(key)} >= ${num(key, 'pv')} then ${num(key)} - ${num(key, 'pv')} else ${num(key)} end)`;
+export const increase = (key: string) =>
+  `(case when ${num(key, 'pv')} is null then null when ${num(key)} >= ${num(key, 'pv')} then ${num(key)} - ${num(key, 'pv')} else ${num(key)} end)`;
 
 const perSecond = (...keys: string[]) => `(case when dt > 0 then (${keys.map(increase).join(' + ')}) / dt end)`;
 
