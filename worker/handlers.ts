@@ -9,6 +9,7 @@ import { snapshotStatements } from '@/lib/history/statement-snapshots';
 import { slotJobSchema } from '@/lib/jobs/queues';
 import { syncTenantCounters } from '@/lib/tenants/counters-sync';
 import { measureTenantStorage } from '@/lib/tenants/storage-measurement';
+import { queueAlertEvaluation } from './alert-handlers';
 import type { WorkerStats } from './worker-stats';
 
 /**
@@ -22,14 +23,17 @@ const BACKGROUND_STATEMENT_TIMEOUT_MS = 120_000;
 /** Hours recomputed by each rollup run: the last complete one and the one before (late samples). */
 const ROLLUP_HOURS_PER_RUN = 2;
 
-export function sampleShardHandler(stats: WorkerStats) {
+/** Samples the shard, then queues the alert evaluation of the same slot (its samples are committed by then). */
+export function sampleShardHandler(stats: WorkerStats, boss: PgBoss) {
   return async (job: PgBoss.Job<unknown>) => {
     const data = slotJobSchema.parse(job.data);
     const shard = findShard(data.shardId);
     if (!shard) return { skipped: `shard ${data.shardId} is no longer in the fleet file` };
     const report = await sampleShard(shard, new Date(data.at), stats.workerId);
     stats.jobDone(report.durationMs, new Date(data.at));
-    return report;
+    const evaluationNotQueued = await queueAlertEvaluation(boss, data);
+    if (evaluationNotQueued) console.error(`[worker] alert evaluation of ${shard.id} at ${data.at} not queued: ${evaluationNotQueued}`);
+    return evaluationNotQueued ? { ...report, evaluationNotQueued } : report;
   };
 }
 

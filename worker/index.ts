@@ -17,6 +17,7 @@ import { tick, type SlotTicker } from '@/lib/jobs/ticker';
 import { getConnectedRedis } from '@/lib/redis/client';
 import { startRouteNotificationRelay, type RouteNotificationRelay } from '@/lib/tenants/route-notifications';
 import { TENANT_ROUTE_REDIS_CHANNEL } from '@/lib/tenants/tenant-route-model';
+import { ALERT_EVALUATION_LOOPS, DELIVERY_LOOPS, deliverNotificationHandler, evaluateAlertsHandler } from './alert-handlers';
 import { JobLoops, type JobHandler } from './job-loops';
 import {
   maintainHistoryHandler,
@@ -79,7 +80,7 @@ function countedHandler(handler: JobHandler): JobHandler {
   };
 }
 
-/** The sampling queues: our own loops, which fetch again at once while there is work (job-loops.ts). */
+/** The sampling, alert and notification queues: our own loops, which fetch again at once while there is work (job-loops.ts). */
 function startJobLoops(queue: QueueName, loops: number, handler: JobHandler): void {
   const jobLoops = new JobLoops(boss!, {
     queue,
@@ -163,7 +164,10 @@ async function main(): Promise<void> {
   boss = await startBoss();
   await beat();
   timers.push(setInterval(() => void beat(), HEARTBEAT_MS));
-  startJobLoops(QUEUES.sampleShard, env.SHARDSCOPE_WORKER_CONCURRENCY, sampleShardHandler(stats));
+  startJobLoops(QUEUES.sampleShard, env.SHARDSCOPE_WORKER_CONCURRENCY, sampleShardHandler(stats, boss));
+  // Alerts after each shard's sampling round; notifications as their own jobs, so a failing channel never holds up evaluation.
+  startJobLoops(QUEUES.evaluateAlerts, ALERT_EVALUATION_LOOPS, evaluateAlertsHandler(boss, stats));
+  startJobLoops(QUEUES.deliverNotification, DELIVERY_LOOPS, deliverNotificationHandler(stats));
   startJobLoops(QUEUES.snapshotStatements, 1, snapshotStatementsHandler(stats));
   startJobLoops(QUEUES.syncTenantCounters, 1, syncTenantCountersHandler(stats));
   // One scan at a time per worker: a measurement reads a whole shard; more workers measure more shards at once.
