@@ -200,7 +200,7 @@ export function blockingRootsOf(nodes: readonly UpNode[], tenantNames: ReadonlyM
     .slice(0, CONTEXT_LIST_LIMIT);
 }
 
-/** Sessions idle in a transaction (past the activity panel's threshold), longest first. */
+/** Sessions idle in a transaction (past the activity panel's threshold, or any age for the idle-in-transaction rule), longest first. */
 export function idleSessionsOf(nodes: readonly UpNode[], tenantNames: ReadonlyMap<string, string>): ContextIdleSession[] {
   return nodes
     .flatMap((node) =>
@@ -243,7 +243,10 @@ export async function captureAlertContext(shard: ShardConfig, target: AlertTarge
     windowSeconds = contextWindowSeconds(getFleetEnv().SHARDSCOPE_SAMPLE_INTERVAL_S);
     const [topTenants, activity, topStatements, pgbouncerWaiting, tenantLimit] = await Promise.all([
       part(['topTenants'], errors, [], () => readTopTenants(shard.id, at, windowSeconds)),
-      part(['blockingRoots', 'idleInTransaction'], errors, null, () => collectShardActivity(shard)),
+      part(['blockingRoots', 'idleInTransaction'], errors, null, () =>
+        // The idle-in-transaction rule may fire below the activity panel's 10 s: list its offenders whatever their age.
+        collectShardActivity(shard, metric === IDLE_IN_TRANSACTION_METRIC ? { idleInTransactionSeconds: 0 } : {}),
+      ),
       part(['topStatements'], errors, [], () => readTopStatements(shard, at, windowSeconds)),
       part(['pgbouncerWaiting'], errors, [], () => readPgBouncerWaiting(shard)),
       target.kind === 'tenant' && target.tenantId ? part(['tenantLimit'], errors, null, () => readTenantLimit(target.tenantId!, at)) : undefined,

@@ -163,14 +163,18 @@ async function readNodeActivity(node: NodeConfig): Promise<NodeReading> {
   }
 }
 
-/** One uncoalesced reading of every node of the shard. */
-export async function collectShardActivity(shard: ShardConfig): Promise<ShardActivity> {
+/**
+ * One uncoalesced reading of every node of the shard. `idleInTransactionSeconds`
+ * lowers the idle-in-transaction list's threshold (an alert's context lists an
+ * offender the moment a lower alert threshold fired on it).
+ */
+export async function collectShardActivity(shard: ShardConfig, options: { idleInTransactionSeconds?: number } = {}): Promise<ShardActivity> {
   const readings = await Promise.all(shard.nodes.map(readNodeActivity));
   const tenantIds = readings.flatMap((reading) => (reading.up ? reading.reading.sessions.flatMap((session) => session.tenantId ?? []) : []));
   const tenantNames = await getTenantNames(tenantIds);
   const limits = {
     longQuerySeconds: LONG_QUERY_SECONDS,
-    idleInTransactionSeconds: IDLE_IN_TRANSACTION_SECONDS,
+    idleInTransactionSeconds: options.idleInTransactionSeconds ?? IDLE_IN_TRANSACTION_SECONDS,
     sessionListLimit: SESSION_LIST_LIMIT,
     countByLimit: COUNT_BY_LIMIT,
     topTenantsLimit: TOP_TENANTS_LIMIT,

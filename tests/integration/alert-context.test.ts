@@ -88,20 +88,23 @@ describe('alert context snapshot', () => {
     await sampleShard(shard, new Date(slot.getTime() - interval * 1000), 'it-alert-context');
     await sampleShard(shard, slot, 'it-alert-context');
 
-    // Listed once idle past the activity panel's threshold (10 s): no application waits that long inside a transaction.
+    // Another rule's context lists idle transactions past the activity panel's 10 s only: this one is too fresh.
+    const otherContext = await captureAlertContext(shard, nodeTarget('shard-1', 'shard-1-primary'), 'connections_pct', slot);
+    expect(otherContext.idleInTransaction.some((session) => session.pid === holderPid)).toBe(false);
+    // The idle-in-transaction rule's context lists its offender whatever its age (the rule may fire below 10 s).
     const context: AlertContext = await eventually(
       () => captureAlertContext(shard, nodeTarget('shard-1', 'shard-1-primary'), IDLE_METRIC, slot),
       (next) => next.idleInTransaction.some((session) => session.pid === holderPid),
-      25_000,
+      10_000,
     );
 
     expect(context.errors).toEqual([]);
     expect(context.windowSeconds).toBe(300);
     expect(context.idleInTransaction[0]).toMatchObject({ pid: holderPid, nodeId: 'shard-1-primary', tenantId: TENANT_ID, tenantName: TENANT_NAME, user: 'app' });
-    expect(context.idleInTransaction[0].idleSeconds).toBeGreaterThanOrEqual(10);
+    expect(context.idleInTransaction[0].idleSeconds).toBeGreaterThan(0);
     expect(context.idleInTransaction[0].query).toContain('for update');
     expect(context.blockingRoots[0]).toMatchObject({ pid: holderPid, nodeId: 'shard-1-primary', tenantId: TENANT_ID, tenantName: TENANT_NAME, blockedCount: 1 });
-    expect(context.blockingRoots[0].xactSeconds).toBeGreaterThanOrEqual(10);
+    expect(context.blockingRoots[0].xactSeconds).toBeGreaterThan(0);
     expect(attributedTenant(IDLE_METRIC, context)).toBe(TENANT_ID);
     expect(attributedTenant('connections_pct', context)).toBeNull();
 
