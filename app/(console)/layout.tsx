@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { FiringBadge } from '@/components/alerts/FiringBadge';
 import { SignOutButton } from '@/components/auth/SignOutButton';
 import { requirePageSession } from '@/lib/auth/guard';
 
@@ -14,7 +15,16 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/tenants">Tenants</Link>
           <Link href="/balance">Balance</Link>
           <Link href="/queries">Queries</Link>
-          {session.role === 'admin' ? <Link href="/settings/tiers">Tiers</Link> : null}
+          <Link href="/alerts" className="nav-alerts">
+            Alerts <FiringBadge />
+          </Link>
+          {session.role === 'admin' ? (
+            <>
+              <Link href="/settings/tiers">Tiers</Link>
+              <Link href="/settings/alerts">Alert rules</Link>
+              <Link href="/settings/notifications">Notifications</Link>
+            </>
+          ) : null}
           <Link href="/health">Public health</Link>
         </nav>
         <span className="who" data-testid="signed-in-as">

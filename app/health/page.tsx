@@ -1,4 +1,6 @@
+import { PublicIncidents } from '@/components/alerts/events/PublicIncidents';
 import { StatusBadge, type BadgeTone } from '@/components/ui/StatusBadge';
+import { getPublicIncidents } from '@/lib/alerts/public-incidents';
 import { formatBytes, formatSeconds } from '@/lib/format';
 import { getPublicFleetHealth } from '@/lib/monitor/fleet-health';
 
@@ -10,7 +12,8 @@ const HEALTH_PAGE_REFRESH_SECONDS = 10;
 const TONE: Record<string, BadgeTone> = { healthy: 'ok', degraded: 'warn', down: 'bad' };
 
 export default async function PublicHealthPage() {
-  const health = await getPublicFleetHealth();
+  // The incidents come from the control DB: when it is away they say so, and the live status still shows.
+  const [health, incidents] = await Promise.all([getPublicFleetHealth(), getPublicIncidents()]);
   return (
     <main>
       <meta httpEquiv="refresh" content={String(HEALTH_PAGE_REFRESH_SECONDS)} />
@@ -52,6 +55,7 @@ export default async function PublicHealthPage() {
           </section>
         ))}
       </div>
+      <PublicIncidents result={incidents} />
     </main>
   );
 }

@@ -21,6 +21,8 @@ export interface HistoryChartProps {
   nodeId?: string;
   /** How the lines were made, e.g. "per shard: its busiest node". */
   caption?: string;
+  /** ISO 8601: the range ends here instead of now. */
+  to?: string;
 }
 
 /**
@@ -28,10 +30,10 @@ export interface HistoryChartProps {
  * slow or failing metric leaves the other charts drawn. A gap in a line is a
  * bucket where the node was down or not sampled.
  */
-export function HistoryChart({ metric, range, shardId, nodeId, caption }: HistoryChartProps) {
+export function HistoryChart({ metric, range, shardId, nodeId, caption, to }: HistoryChartProps) {
   const definition = findMetric(metric);
   const label = definition?.label ?? metric;
-  const { data, error, isPending, isPlaceholderData } = useHistoryQuery({ metric, range, shardId, nodeId });
+  const { data, error, isPending, isPlaceholderData } = useHistoryQuery({ metric, range, shardId, nodeId, to });
   const chart = useMemo(() => (data ? toHistoryChart(data) : null), [data]);
   const state = isPending ? 'loading' : !data ? 'error' : chart!.pointCount === 0 ? 'empty' : 'ready';
 

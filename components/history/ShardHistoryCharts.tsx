@@ -1,6 +1,7 @@
 'use client';
 
 import { HistoryChart } from '@/components/charts/HistoryChart';
+import { HistoryEndNotice, useHistoryEnd } from './HistoryEndNotice';
 import { HistorySection } from './HistorySection';
 import { useHistoryRange } from './RangePicker';
 
@@ -16,14 +17,18 @@ const SHARD_HISTORY_METRICS = [
   { metric: 'disk_pct', caption: 'per node host' },
 ] as const;
 
-/** Needs a <Suspense> above (the range lives in the URL). */
+/** Needs a <Suspense> above (the range, and where it ends, live in the URL: `?range=` and `?to=`). */
 export function ShardHistoryCharts({ shardId }: { shardId: string }) {
   const range = useHistoryRange();
+  const to = useHistoryEnd();
   return (
-    <HistorySection id="shard-history" testId="shard-history">
-      {SHARD_HISTORY_METRICS.map(({ metric, caption }) => (
-        <HistoryChart key={metric} metric={metric} range={range} shardId={shardId} caption={caption} />
-      ))}
-    </HistorySection>
+    <>
+      {to ? <HistoryEndNotice to={to} /> : null}
+      <HistorySection id="shard-history" testId="shard-history">
+        {SHARD_HISTORY_METRICS.map(({ metric, caption }) => (
+          <HistoryChart key={metric} metric={metric} range={range} shardId={shardId} caption={caption} to={to} />
+        ))}
+      </HistorySection>
+    </>
   );
 }

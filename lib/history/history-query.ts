@@ -5,7 +5,7 @@ import { describeNodeError } from '@/lib/fleet/node-pools';
 import { getFleet } from '@/lib/fleet/topology';
 import { bucketGrid, chooseStepSeconds, topSeries, toSeries, type BucketRow } from './history-model';
 import { rawHistorySql, rollupHistorySql, type SeriesLevel } from './history-sql';
-import { RANGE_SECONDS, type HistoryRange, type HistoryResponse } from './history-types';
+import { HISTORY_TO_FUTURE_TOLERANCE_SECONDS, RANGE_SECONDS, type HistoryRange, type HistoryResponse } from './history-types';
 import { findMetric, METRIC_NAMES, type MetricDefinition } from './metrics';
 
 /**
@@ -20,6 +20,8 @@ export interface HistoryRequest {
   shardId?: string;
   nodeId?: string;
   tenantId?: string;
+  /** ISO 8601: the range ends here instead of now (a past incident's charts). */
+  to?: string;
 }
 
 /** Per-tenant metrics over every tenant show the busiest ones only. */
@@ -87,6 +89,26 @@ export interface HistoryClock {
   now: Date;
   /** Raw samples older than this many days are gone: ranges reaching past it read the hourly rollups. */
   rawRetentionDays: number;
+  /** Hourly rollups older than this many days are gone too: a range may not end before that. */
+  rollupRetentionDays: number;
+}
+
+/**
+ * Where a range ends: now, or `to` when it is given. A `to` up to a minute
+ * ahead (a client clock running fast) reads as now; further ahead, or before
+ * anything is kept (the rollup retention), is a 400 naming `to`.
+ */
+export function rangeEnd(to: string | undefined, now: Date, rollupRetentionDays: number): Date {
+  if (to === undefined) return now;
+  const end = new Date(to);
+  if (Number.isNaN(end.getTime())) throw badRequest('to', 'to must be an ISO 8601 time');
+  if (end.getTime() > now.getTime() + HISTORY_TO_FUTURE_TOLERANCE_SECONDS * 1000) {
+    throw badRequest('to', `to ${to} is in the future; leave it out to end the range now`);
+  }
+  if (end.getTime() < now.getTime() - rollupRetentionDays * 86_400_000) {
+    throw badRequest('to', `to ${to} is older than the ${rollupRetentionDays} days of history kept`);
+  }
+  return end.getTime() > now.getTime() ? now : end;
 }
 
 export async function getHistory(request: HistoryRequest, clock: Partial<HistoryClock> = {}): Promise<HistoryResponse> {
@@ -96,12 +118,14 @@ export async function getHistory(request: HistoryRequest, clock: Partial<History
   const env = getFleetEnv();
   const now = clock.now ?? new Date();
   const rawRetentionDays = clock.rawRetentionDays ?? env.SHARDSCOPE_RAW_RETENTION_DAYS;
+  const end = rangeEnd(request.to, now, clock.rollupRetentionDays ?? env.SHARDSCOPE_ROLLUP_RETENTION_DAYS);
 
   const rangeSeconds = RANGE_SECONDS[request.range];
-  const from = new Date(now.getTime() - rangeSeconds * 1000);
+  const from = new Date(end.getTime() - rangeSeconds * 1000);
+  // Retention counts from now, wherever the range ends.
   const source = from.getTime() < now.getTime() - rawRetentionDays * 86_400_000 ? 'rollup' : 'raw';
   const stepSeconds = chooseStepSeconds(rangeSeconds, source === 'rollup' ? ROLLUP_STEP_SECONDS : env.SHARDSCOPE_SAMPLE_INTERVAL_S);
-  const grid = bucketGrid(from, now, stepSeconds);
+  const grid = bucketGrid(from, end, stepSeconds);
   const gridStart = grid[0];
   const scopeValues = [request.shardId ?? null, request.nodeId ?? null, request.tenantId ?? null];
 
@@ -112,12 +136,12 @@ export async function getHistory(request: HistoryRequest, clock: Partial<History
         ? await getControlPool().query<BucketQueryRow>(rawHistorySql(metric, scope.level), [
             metric.kind,
             gridStart,
-            now,
+            end,
             stepSeconds,
             LOOK_BACK_INTERVALS * env.SHARDSCOPE_SAMPLE_INTERVAL_S,
             ...scopeValues,
           ])
-        : await getControlPool().query<BucketQueryRow>(rollupHistorySql(metric, scope.level), [metric.name, gridStart, now, stepSeconds, ...scopeValues]);
+        : await getControlPool().query<BucketQueryRow>(rollupHistorySql(metric, scope.level), [metric.name, gridStart, end, stepSeconds, ...scopeValues]);
     rows = result.rows;
     if (scope.level === 'tenant') scope.labels = await tenantLabels([...new Set(rows.map((row) => row.series_key))]);
   } catch (error) {
@@ -135,7 +159,7 @@ export async function getHistory(request: HistoryRequest, clock: Partial<History
     label: metric.label,
     stepSeconds,
     from: gridStart.toISOString(),
-    to: now.toISOString(),
+    to: end.toISOString(),
     source,
     series,
   };

@@ -14,6 +14,14 @@ export const RANGE_SECONDS: Record<HistoryRange, number> = {
   '7d': 7 * 24 * 3600,
 };
 
+/**
+ * `to` (optional, ISO 8601) ends a range before now: the /alerts page links
+ * to a shard's charts around an event that is over. A clock a little ahead of
+ * the server's is tolerated (up to this much, read as now); further in the
+ * future is a 400.
+ */
+export const HISTORY_TO_FUTURE_TOLERANCE_SECONDS = 60;
+
 export interface HistoryPoint {
   /** Start of the bucket, ISO 8601. */
   at: string;

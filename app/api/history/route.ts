@@ -9,6 +9,8 @@ const historyQuery = z.object({
   shardId: z.string().min(1).optional(),
   nodeId: z.string().min(1).optional(),
   tenantId: z.uuid('must be a tenant uuid').optional(),
+  /** The range ends here instead of now (ISO 8601 with a zone). */
+  to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with a zone, e.g. 2026-01-31T12:00:00Z' }).optional(),
 });
 
 export const GET = apiRoute('viewer', ({ request }) => getHistory(parseSearchParams(request, historyQuery)));
