@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { CopyButton } from '@/components/tenants/CopyButton';
+import { ColumnTable, type Column } from '@/components/ui/ColumnTable';
 import { formatBytes, formatNumber } from '@/lib/format';
 import type { IndexAdvice } from '@/lib/statements/statements-model';
 import { ADVICE_LABELS, deadTuplesText, seqReadShareText, type AdviceSection } from './index-advice-view';
@@ -9,8 +10,9 @@ export function IndexAdviceSections({ advice }: { advice: IndexAdvice }) {
   return (
     <div className="advice-sections">
       <AdviceCard section="seqScanHeavy" rows={advice.seqScanHeavy.length} hint="Tables read mostly by sequential scans, biggest first: a filter without an index reads every row. The statement page's index suggestion finds which.">
-        <AdviceTable
+        <ColumnTable
           rows={advice.seqScanHeavy}
+          rowTestId="advice-row"
           mark={(row) => ({ 'data-table': row.table })}
           columns={[
             tableColumn,
@@ -26,36 +28,40 @@ export function IndexAdviceSections({ advice }: { advice: IndexAdvice }) {
       </AdviceCard>
 
       <AdviceCard section="unused" rows={advice.unused.length} hint="Never scanned since the statistics date above (unique, primary-key and constraint indexes are left out): each costs writes and space.">
-        <AdviceTable
+        <ColumnTable
           rows={advice.unused}
+          rowTestId="advice-row"
           mark={(row) => ({ 'data-index': row.index })}
           columns={[indexColumn, tableColumn, sizeColumn, definitionColumn]}
         />
       </AdviceCard>
 
       <AdviceCard section="duplicate" rows={advice.duplicate.length} hint="Indexes with the same columns on the same table: keep one.">
-        <AdviceTable
+        <ColumnTable
           rows={advice.duplicate}
+          rowTestId="advice-row"
           mark={(row) => ({ 'data-index': row.indexes.join(',') })}
           columns={[tableColumn, { label: 'Indexes', className: 'mono wide', cell: (row) => row.indexes.join(', ') }, sizeColumn, definitionColumn]}
         />
       </AdviceCard>
 
       <AdviceCard section="redundant" rows={advice.redundant.length} hint="An index whose columns are a prefix of another index on the same table: the longer one serves its queries.">
-        <AdviceTable
+        <ColumnTable
           rows={advice.redundant}
+          rowTestId="advice-row"
           mark={(row) => ({ 'data-index': row.index })}
           columns={[indexColumn, { label: 'Covered by', className: 'mono', cell: (row) => row.coveredBy }, tableColumn, sizeColumn, definitionColumn]}
         />
       </AdviceCard>
 
       <AdviceCard section="invalid" rows={advice.invalid.length} hint="Left by a failed CREATE INDEX CONCURRENTLY: never used by queries, still maintained on writes. Drop and build again.">
-        <AdviceTable rows={advice.invalid} mark={(row) => ({ 'data-index': row.index })} columns={[indexColumn, tableColumn, definitionColumn]} />
+        <ColumnTable rows={advice.invalid} rowTestId="advice-row" mark={(row) => ({ 'data-index': row.index })} columns={[indexColumn, tableColumn, definitionColumn]} />
       </AdviceCard>
 
       <AdviceCard section="deadTuples" rows={advice.deadTuples.length} hint="Tables with many dead rows: autovacuum is behind (or blocked by a long transaction); scans read the dead rows too.">
-        <AdviceTable
+        <ColumnTable
           rows={advice.deadTuples}
+          rowTestId="advice-row"
           mark={(row) => ({ 'data-table': row.table })}
           columns={[
             tableColumn,
@@ -69,22 +75,15 @@ export function IndexAdviceSections({ advice }: { advice: IndexAdvice }) {
       </AdviceCard>
 
       <AdviceCard section="neverAnalyzed" rows={advice.neverAnalyzed.length} hint="No planner statistics: its estimates are guesses. ANALYZE the table.">
-        <AdviceTable
+        <ColumnTable
           rows={advice.neverAnalyzed}
+          rowTestId="advice-row"
           mark={(row) => ({ 'data-table': row.table })}
           columns={[tableColumn, { label: 'Live rows', num: true, cell: (row) => formatNumber(row.liveTuples) }]}
         />
       </AdviceCard>
     </div>
   );
-}
-
-interface Column<Row> {
-  label: string;
-  /** Right-aligned numbers. */
-  num?: boolean;
-  className?: string;
-  cell: (row: Row) => ReactNode;
 }
 
 const tableColumn: Column<{ table: string }> = { label: 'Table', className: 'mono', cell: (row) => row.table };
@@ -99,38 +98,6 @@ const definitionColumn: Column<{ definition: string }> = {
     </>
   ),
 };
-
-/** One advice list as a table; `mark` names the row for tests and links (data-index / data-table). */
-function AdviceTable<Row>({ rows, columns, mark }: { rows: Row[]; columns: Column<Row>[]; mark: (row: Row) => Record<string, string> }) {
-  if (rows.length === 0) return null;
-  return (
-    <table>
-      <thead>
-        <tr>
-          {columns.map((column) => (
-            <th key={column.label} className={column.num ? 'num' : undefined}>
-              {column.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => {
-          const marks = mark(row);
-          return (
-            <tr key={Object.values(marks).join('|')} data-testid="advice-row" {...marks}>
-              {columns.map((column) => (
-                <td key={column.label} className={column.num ? 'num' : column.className}>
-                  {column.cell(row)}
-                </td>
-              ))}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
 
 function AdviceCard({ section, rows, hint, children }: { section: AdviceSection; rows: number; hint: string; children: ReactNode }) {
   return (

@@ -1,3 +1,4 @@
+import { ColumnTable, type Column } from '@/components/ui/ColumnTable';
 import type { ContextBlockingRoot, ContextIdleSession, ContextPool, ContextStatement, ContextTenant } from '@/lib/alerts/alert-model';
 import { formatNumber, formatPercent, formatSeconds } from '@/lib/format';
 
@@ -30,29 +31,68 @@ function Query({ text }: { text: string | null }) {
   );
 }
 
+/** A session on a node: a blocking root or an idle-in-transaction session. */
+type NodeSession = { pid: number; nodeId: string; tenantId: string | null; tenantName: string | null };
+
+const pidColumn: Column<NodeSession> = { label: 'PID', num: true, className: 'mono', cell: (session) => session.pid };
+const nodeColumn: Column<NodeSession> = { label: 'Node', className: 'mono', cell: (session) => session.nodeId };
+const sessionTenantColumn: Column<NodeSession> = {
+  label: 'Tenant',
+  cell: (session) => <TenantCell tenantId={session.tenantId} tenantName={session.tenantName} />,
+};
+const sessionKey = (session: NodeSession) => `${session.nodeId}:${session.pid}`;
+
+const tenantColumns: Column<ContextTenant>[] = [
+  { label: 'Tenant', cell: (tenant) => <TenantCell tenantId={tenant.tenantId} tenantName={tenant.name} /> },
+  { label: 'Active time', num: true, cell: (tenant) => formatSeconds(tenant.activeSeconds) },
+  { label: 'Sessions (most at once)', num: true, cell: (tenant) => tenant.sessions },
+];
+
+const blockingRootColumns: Column<ContextBlockingRoot>[] = [
+  pidColumn,
+  nodeColumn,
+  sessionTenantColumn,
+  { label: 'User / state', cell: (root) => [root.user, root.state].filter(Boolean).join(' · ') || '—' },
+  { label: 'Transaction age', num: true, cell: (root) => formatSeconds(root.xactSeconds) },
+  { label: 'Blocked', num: true, cell: (root) => root.blockedCount },
+  { label: 'Query', className: 'wide', cell: (root) => <Query text={root.query} /> },
+];
+
+const idleSessionColumns: Column<ContextIdleSession>[] = [
+  pidColumn,
+  nodeColumn,
+  sessionTenantColumn,
+  { label: 'User', cell: (session) => session.user ?? '—' },
+  { label: 'Idle for', num: true, cell: (session) => formatSeconds(session.idleSeconds) },
+  { label: 'Last query', className: 'wide', cell: (session) => <Query text={session.query} /> },
+];
+
+const statementColumns: Column<ContextStatement>[] = [
+  {
+    label: 'Statement',
+    className: 'wide',
+    cell: (statement) => (
+      <a href={`/queries/${encodeURIComponent(statement.statementHash)}`} className="query">
+        <code title={statement.query}>{statement.query}</code>
+      </a>
+    ),
+  },
+  { label: 'Calls', num: true, cell: (statement) => formatNumber(statement.calls) },
+  { label: 'Total time', num: true, cell: (statement) => formatSeconds(statement.totalTimeMs / 1000) },
+  { label: 'Mean time', num: true, cell: (statement) => (statement.meanTimeMs === null ? '—' : formatSeconds(statement.meanTimeMs / 1000)) },
+];
+
+const poolColumns: Column<ContextPool>[] = [
+  { label: 'Pool', className: 'mono', cell: (pool) => pool.pool },
+  { label: 'Clients waiting', num: true, cell: (pool) => pool.clientsWaiting },
+  { label: 'Longest wait', num: true, cell: (pool) => (pool.maxWaitSeconds === 0 ? '0 s' : formatSeconds(pool.maxWaitSeconds)) },
+  { label: 'Utilisation', num: true, cell: (pool) => formatPercent(pool.utilisationPct) },
+];
+
 export function TopTenantsPart({ tenants }: { tenants: ContextTenant[] }) {
   return (
     <Part title="Top tenants" testId="context-top-tenants" empty={tenants.length === 0}>
-      <table>
-        <thead>
-          <tr>
-            <th>Tenant</th>
-            <th className="num">Active time</th>
-            <th className="num">Sessions (most at once)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tenants.map((tenant) => (
-            <tr key={tenant.tenantId}>
-              <td>
-                <TenantCell tenantId={tenant.tenantId} tenantName={tenant.name} />
-              </td>
-              <td className="num">{formatSeconds(tenant.activeSeconds)}</td>
-              <td className="num">{tenant.sessions}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ColumnTable rows={tenants} columns={tenantColumns} rowKey={(tenant) => tenant.tenantId} />
     </Part>
   );
 }
@@ -60,36 +100,7 @@ export function TopTenantsPart({ tenants }: { tenants: ContextTenant[] }) {
 export function BlockingRootsPart({ roots }: { roots: ContextBlockingRoot[] }) {
   return (
     <Part title="Blocking roots" testId="context-blocking-roots" empty={roots.length === 0}>
-      <table>
-        <thead>
-          <tr>
-            <th className="num">PID</th>
-            <th>Node</th>
-            <th>Tenant</th>
-            <th>User / state</th>
-            <th className="num">Transaction age</th>
-            <th className="num">Blocked</th>
-            <th>Query</th>
-          </tr>
-        </thead>
-        <tbody>
-          {roots.map((root) => (
-            <tr key={`${root.nodeId}:${root.pid}`}>
-              <td className="num mono">{root.pid}</td>
-              <td className="mono">{root.nodeId}</td>
-              <td>
-                <TenantCell tenantId={root.tenantId} tenantName={root.tenantName} />
-              </td>
-              <td>{[root.user, root.state].filter(Boolean).join(' · ') || '—'}</td>
-              <td className="num">{formatSeconds(root.xactSeconds)}</td>
-              <td className="num">{root.blockedCount}</td>
-              <td className="wide">
-                <Query text={root.query} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ColumnTable rows={roots} columns={blockingRootColumns} rowKey={sessionKey} />
     </Part>
   );
 }
@@ -97,34 +108,7 @@ export function BlockingRootsPart({ roots }: { roots: ContextBlockingRoot[] }) {
 export function IdleInTransactionPart({ sessions }: { sessions: ContextIdleSession[] }) {
   return (
     <Part title="Idle in transaction" testId="context-idle-in-transaction" empty={sessions.length === 0}>
-      <table>
-        <thead>
-          <tr>
-            <th className="num">PID</th>
-            <th>Node</th>
-            <th>Tenant</th>
-            <th>User</th>
-            <th className="num">Idle for</th>
-            <th>Last query</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((session) => (
-            <tr key={`${session.nodeId}:${session.pid}`}>
-              <td className="num mono">{session.pid}</td>
-              <td className="mono">{session.nodeId}</td>
-              <td>
-                <TenantCell tenantId={session.tenantId} tenantName={session.tenantName} />
-              </td>
-              <td>{session.user ?? '—'}</td>
-              <td className="num">{formatSeconds(session.idleSeconds)}</td>
-              <td className="wide">
-                <Query text={session.query} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ColumnTable rows={sessions} columns={idleSessionColumns} rowKey={sessionKey} />
     </Part>
   );
 }
@@ -132,30 +116,7 @@ export function IdleInTransactionPart({ sessions }: { sessions: ContextIdleSessi
 export function TopStatementsPart({ statements }: { statements: ContextStatement[] }) {
   return (
     <Part title="Top statements by time" testId="context-top-statements" empty={statements.length === 0}>
-      <table>
-        <thead>
-          <tr>
-            <th>Statement</th>
-            <th className="num">Calls</th>
-            <th className="num">Total time</th>
-            <th className="num">Mean time</th>
-          </tr>
-        </thead>
-        <tbody>
-          {statements.map((statement) => (
-            <tr key={statement.statementHash}>
-              <td className="wide">
-                <a href={`/queries/${encodeURIComponent(statement.statementHash)}`} className="query">
-                  <code title={statement.query}>{statement.query}</code>
-                </a>
-              </td>
-              <td className="num">{formatNumber(statement.calls)}</td>
-              <td className="num">{formatSeconds(statement.totalTimeMs / 1000)}</td>
-              <td className="num">{statement.meanTimeMs === null ? '—' : formatSeconds(statement.meanTimeMs / 1000)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ColumnTable rows={statements} columns={statementColumns} rowKey={(statement) => statement.statementHash} />
     </Part>
   );
 }
@@ -163,26 +124,7 @@ export function TopStatementsPart({ statements }: { statements: ContextStatement
 export function PgbouncerWaitingPart({ pools }: { pools: ContextPool[] }) {
   return (
     <Part title="PgBouncer waiting" testId="context-pgbouncer" empty={pools.length === 0}>
-      <table>
-        <thead>
-          <tr>
-            <th>Pool</th>
-            <th className="num">Clients waiting</th>
-            <th className="num">Longest wait</th>
-            <th className="num">Utilisation</th>
-          </tr>
-        </thead>
-        <tbody>
-          {pools.map((pool) => (
-            <tr key={pool.pool}>
-              <td className="mono">{pool.pool}</td>
-              <td className="num">{pool.clientsWaiting}</td>
-              <td className="num">{pool.maxWaitSeconds === 0 ? '0 s' : formatSeconds(pool.maxWaitSeconds)}</td>
-              <td className="num">{formatPercent(pool.utilisationPct)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ColumnTable rows={pools} columns={poolColumns} rowKey={(pool) => pool.pool} />
     </Part>
   );
 }
