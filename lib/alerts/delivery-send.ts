@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { withControlClient } from '@/lib/control/db';
+import { inTransaction, withControlClient } from '@/lib/control/db';
 import { QUEUES, queueOptions } from '@/lib/jobs/queues';
 import { DELIVERY_TIMEOUT_MS, type DeliveryStatus } from './alert-model';
 import { urlHost, withoutSecret } from './channel-validation';
@@ -168,18 +168,12 @@ const IDLE_IN_TRANSACTION_SLACK_MS = 10_000;
  * the evaluation need.
  */
 async function inDeliveryTransaction<T>(timeoutMs: number, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  return withControlClient(DELIVERY_STATEMENT_TIMEOUT_MS, async (client) => {
-    await client.query('begin');
-    try {
+  return withControlClient(DELIVERY_STATEMENT_TIMEOUT_MS, (connection) =>
+    inTransaction(connection, async (client) => {
       await client.query(`select set_config('idle_in_transaction_session_timeout', $1, true)`, [String(timeoutMs + IDLE_IN_TRANSACTION_SLACK_MS)]);
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
-    }
-  });
+      return work(client);
+    }),
+  );
 }
 
 type Outcome = { kind: 'skipped' } | { kind: 'sent'; statusCode: number } | { kind: 'failed'; result: AttemptResult; final: boolean };

@@ -23,16 +23,7 @@ export type RuleField = (typeof RULE_FIELDS)[number];
 export type RuleSettings = Pick<AlertRule, RuleField>;
 
 /** What the settings page needs to show and convert a metric's thresholds (GET /api/alert-rules `metrics`). */
-export interface AlertRuleMetricInfo {
-  metric: string;
-  label: string;
-  unit: AlertUnit;
-  target: TargetKind;
-  roles: readonly ('primary' | 'replica')[];
-  comparator: Comparator;
-  min: number;
-  max: number;
-}
+export type AlertRuleMetricInfo = Pick<AlertMetricSpec, 'metric' | 'label' | 'unit' | 'target' | 'roles' | 'comparator' | 'min' | 'max'>;
 
 /** GET /api/alert-rules. */
 export interface AlertRuleList {

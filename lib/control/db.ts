@@ -43,17 +43,24 @@ export async function withControlClient<T>(statementTimeoutMs: number, work: (cl
   }
 }
 
-/** Runs `work` in one control-DB transaction on a pooled client: committed if it returns, rolled back if it throws. */
-export async function withControlTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await getControlPool().connect();
+/** Runs `work` in one transaction on `client`: committed if it returns, rolled back if it throws. */
+export async function inTransaction<C extends pg.ClientBase, T>(client: C, work: (client: C) => Promise<T>): Promise<T> {
+  await client.query('begin');
   try {
-    await client.query('begin');
     const result = await work(client);
     await client.query('commit');
     return result;
   } catch (error) {
     await client.query('rollback').catch(() => {});
     throw error;
+  }
+}
+
+/** Runs `work` in one control-DB transaction on a pooled client: committed if it returns, rolled back if it throws. */
+export async function withControlTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await getControlPool().connect();
+  try {
+    return await inTransaction(client, work);
   } finally {
     client.release();
   }
