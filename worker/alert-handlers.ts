@@ -79,7 +79,9 @@ export function deliverNotificationHandler(stats: WorkerStats) {
   return async (job: PgBoss.Job<unknown>) => {
     const { deliveryId } = deliveryJobSchema.parse(job.data);
     const started = performance.now();
-    const result = await deliverNotification(deliveryId);
+    // pg-boss's own counters (the loops fetch with metadata) decide the last attempt, not the attempts recorded on the row.
+    const { retryCount, retryLimit } = job as Partial<PgBoss.JobWithMetadata<unknown>>;
+    const result = await deliverNotification(deliveryId, { retryCount, retryLimit });
     stats.jobDone(performance.now() - started);
     return result;
   };

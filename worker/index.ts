@@ -81,10 +81,11 @@ function countedHandler(handler: JobHandler): JobHandler {
 }
 
 /** The sampling, alert and notification queues: our own loops, which fetch again at once while there is work (job-loops.ts). */
-function startJobLoops(queue: QueueName, loops: number, handler: JobHandler): void {
+function startJobLoops(queue: QueueName, loops: number, handler: JobHandler, includeMetadata = false): void {
   const jobLoops = new JobLoops(boss!, {
     queue,
     loops,
+    includeMetadata,
     pollingIntervalMs: pollingIntervalSeconds() * 1000,
     handler: countedHandler(handler),
     onFailure: (job, error) => {
@@ -167,7 +168,8 @@ async function main(): Promise<void> {
   startJobLoops(QUEUES.sampleShard, env.SHARDSCOPE_WORKER_CONCURRENCY, sampleShardHandler(stats, boss));
   // Alerts after each shard's sampling round; notifications as their own jobs, so a failing channel never holds up evaluation.
   startJobLoops(QUEUES.evaluateAlerts, ALERT_EVALUATION_LOOPS, evaluateAlertsHandler(boss, stats));
-  startJobLoops(QUEUES.deliverNotification, DELIVERY_LOOPS, deliverNotificationHandler(stats));
+  // With pg-boss's retry counters: a delivery's last attempt is marked failed even when an earlier attempt's worker died.
+  startJobLoops(QUEUES.deliverNotification, DELIVERY_LOOPS, deliverNotificationHandler(stats), true);
   startJobLoops(QUEUES.snapshotStatements, 1, snapshotStatementsHandler(stats));
   startJobLoops(QUEUES.syncTenantCounters, 1, syncTenantCountersHandler(stats));
   // One scan at a time per worker: a measurement reads a whole shard; more workers measure more shards at once.

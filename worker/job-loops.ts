@@ -22,6 +22,8 @@ export interface JobLoopsOptions {
   handler: JobHandler;
   onFailure: (job: PgBoss.Job<unknown>, error: unknown) => void;
   onFetchError: (error: unknown) => void;
+  /** Jobs come with pg-boss's metadata (retryCount, retryLimit, …), for handlers that act on their last attempt. */
+  includeMetadata?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,7 +47,7 @@ export class JobLoops {
     while (!this.stopping) {
       let jobs: PgBoss.Job<unknown>[];
       try {
-        jobs = await this.boss.fetch<unknown>(queue, { batchSize: 1 });
+        jobs = await this.boss.fetch<unknown>(queue, { batchSize: 1, includeMetadata: this.options.includeMetadata ?? false });
       } catch (error) {
         this.options.onFetchError(error);
         await sleep(pollingIntervalMs * (1 + Math.random()));
