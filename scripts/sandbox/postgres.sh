@@ -35,6 +35,12 @@ track_io_timing = on
 wal_level = logical
 max_wal_senders = 10
 max_replication_slots = 10
+# Tenant moves: a subscription runs an apply worker plus up to 2 table-sync
+# workers on its target (each sync worker also holds a slot and a walsender on
+# the source); 8 covers two concurrent moves into one shard. Worker processes
+# include the logical replication launcher and parallel query workers.
+max_logical_replication_workers = 8
+max_worker_processes = 16
 hot_standby = on
 hot_standby_feedback = on
 wal_keep_size = '64MB'
