@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { attachFenceTriggerSql } from '@/lib/rebalance/move-fence-sql';
 
 /**
  * Schema-per-tenant layout on a shard: one schema per tenant holding the same
@@ -57,8 +58,10 @@ const TABLE_PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNC
 
 /**
  * Creates the tenant's schema and its tables from the public templates, with
- * the templates' grants (and USAGE on the schema for every grantee).
- * Idempotent: existing tables are left as they are, grants are re-applied.
+ * the templates' grants (and USAGE on the schema for every grantee) and the
+ * move fence's trigger (LIKE copies no triggers; see
+ * supabase/shards/migrations/20261201000002_move_fence.sql).
+ * Idempotent: existing tables are left as they are, grants and the trigger are re-applied.
  */
 export async function createTenantSchema(client: Pick<pg.ClientBase, 'query'>, schemaName: string): Promise<void> {
   const schema = pg.escapeIdentifier(assertSchemaName(schemaName));
@@ -67,6 +70,7 @@ export async function createTenantSchema(client: Pick<pg.ClientBase, 'query'>, s
   for (const table of TENANT_TABLES) {
     const name = pg.escapeIdentifier(table);
     await client.query(`create table if not exists ${schema}.${name} (like public.${name} including all)`);
+    await client.query(attachFenceTriggerSql(`${schema}.${name}`));
     const { rows } = await client.query<{ grantee: string | null; privilege_type: string }>(TEMPLATE_TABLE_GRANTS, [`public.${name}`]);
     for (const { grantee, privilege_type: privilege } of rows) {
       if (!TABLE_PRIVILEGES.has(privilege)) continue;
