@@ -19,6 +19,7 @@ import { startRouteNotificationRelay, type RouteNotificationRelay } from '@/lib/
 import { TENANT_ROUTE_REDIS_CHANNEL } from '@/lib/tenants/tenant-route-model';
 import { ALERT_EVALUATION_LOOPS, DELIVERY_LOOPS, deliverNotificationHandler, evaluateAlertsHandler } from './alert-handlers';
 import { JobLoops, type JobHandler } from './job-loops';
+import { MOVE_LOOPS, moveTenantHandler } from './move-handlers';
 import {
   maintainHistoryHandler,
   measureTenantStorageHandler,
@@ -174,6 +175,8 @@ async function main(): Promise<void> {
   startJobLoops(QUEUES.syncTenantCounters, 1, syncTenantCountersHandler(stats));
   // One scan at a time per worker: a measurement reads a whole shard; more workers measure more shards at once.
   startJobLoops(QUEUES.measureTenantStorage, 1, measureTenantStorageHandler(stats));
+  // Tenant moves: long, checkpointed jobs in slices; one at a time per worker.
+  startJobLoops(QUEUES.moveTenant, MOVE_LOOPS, moveTenantHandler(boss, stats));
   await workScheduled(QUEUES.rollupHours, rollupHoursHandler(stats));
   await workScheduled(QUEUES.maintainHistory, maintainHistoryHandler(stats));
   startTickers();

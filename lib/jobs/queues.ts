@@ -29,6 +29,8 @@ export const QUEUES = {
   evaluateAlerts: 'evaluate-alerts',
   /** One notification message (a notification_deliveries row) to one channel, retried with backoff. */
   deliverNotification: 'deliver-notification',
+  /** One tenant move (lib/rebalance/move-runner.ts), run in time slices: a slice that ends unfinished queues the move again. */
+  moveTenant: 'move-tenant',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -42,6 +44,17 @@ export type SlotJob = z.infer<typeof slotJobSchema>;
 
 export const deliveryJobSchema = z.object({ deliveryId: z.string().regex(/^[0-9]+$/) });
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
+
+export const moveJobSchema = z.object({ moveId: z.uuid() });
+export type MoveJob = z.infer<typeof moveJobSchema>;
+
+/**
+ * A move job runs the move for at most this long, then queues it again
+ * (checkpointed; the next slice resumes it). Keeps every job far shorter than
+ * its expiry, so a killed worker's move is picked up within minutes, not
+ * after the longest copy one could imagine.
+ */
+export const MOVE_SLICE_SECONDS = 60;
 
 export const SCHEDULES = [
   // Minute 2: the previous hour is complete (and a retried late sample had a minute to land).
@@ -89,6 +102,13 @@ export function queueOptions(queue: QueueName, sampleIntervalSeconds: number): Q
     // One HTTP request of at most 5 s per attempt; 2, 4, 8 … s between attempts (about 2 min in all).
     case QUEUES.deliverNotification:
       return { retryLimit: 6, retryDelay: 2, retryBackoff: true, expireInSeconds: 30 };
+    // A slice (MOVE_SLICE_SECONDS) plus its longest single step (CREATE SUBSCRIPTION,
+    // one verify chunk, one delete batch: each bounded at a minute) well within 5 min:
+    // an active job older than that belongs to a dead worker, and another worker resumes
+    // the move from its checkpoint. Retries are many and slow: a move is never given up
+    // by pg-boss while its shards are down (the move itself decides to roll back).
+    case QUEUES.moveTenant:
+      return { retryLimit: 1000, retryDelay: 10, expireInSeconds: 300 };
   }
 }
 

@@ -1,0 +1,33 @@
+import type PgBoss from 'pg-boss';
+import { MOVE_SLICE_SECONDS, moveJobSchema, QUEUES } from '@/lib/jobs/queues';
+import { runMove } from '@/lib/rebalance/move-runner';
+import type { WorkerStats } from './worker-stats';
+
+/**
+ * Tenant moves on the worker: one move-tenant job runs a move for a slice
+ * (MOVE_SLICE_SECONDS) from its checkpoint; a move not finished by then is
+ * queued again. A job of a move another worker is running fails
+ * (MoveBusyError) and is retried later; a job of a finished move does nothing.
+ */
+
+/** Moves run at once per worker: each holds replication slots and a stream of the shards' I/O; more workers run more moves. */
+export const MOVE_LOOPS = 1;
+
+/** Queues (another slice of) a move. */
+export async function queueMoveJob(boss: PgBoss, moveId: string): Promise<string | null> {
+  return boss.send(QUEUES.moveTenant, { moveId });
+}
+
+export function moveTenantHandler(boss: PgBoss, stats: WorkerStats) {
+  return async (job: PgBoss.Job<unknown>) => {
+    const { moveId } = moveJobSchema.parse(job.data);
+    const started = performance.now();
+    const outcome = await runMove(moveId, {
+      sliceEndsAt: Date.now() + MOVE_SLICE_SECONDS * 1000,
+      onPhase: (phase) => console.log(`[worker] move ${moveId}: ${phase} done`),
+    });
+    if (outcome.yielded) await queueMoveJob(boss, moveId);
+    stats.jobDone(performance.now() - started);
+    return outcome;
+  };
+}
