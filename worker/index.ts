@@ -75,8 +75,9 @@ function pollingIntervalSeconds(): number {
 
 function countedHandler(handler: JobHandler): JobHandler {
   return async (job) => {
+    const started = Date.now();
     const result = await handler(job);
-    outages.ok('control database');
+    outages.ok('control database', started);
     return result;
   };
 }

@@ -13,9 +13,14 @@ export class OutageLog {
     this.log(`[worker] ${dependency} unavailable: ${(error as Error)?.message ?? String(error)} (retrying; next line when it is back)`);
   }
 
-  ok(dependency: string): void {
+  /**
+   * The dependency answered. `evidenceFrom`: when the work that proves it
+   * began; work begun before the outage was noticed (a job whose writes
+   * landed just before the control DB went away) proves nothing.
+   */
+  ok(dependency: string, evidenceFrom: number = Date.now()): void {
     const since = this.down.get(dependency);
-    if (since === undefined) return;
+    if (since === undefined || evidenceFrom < since) return;
     this.down.delete(dependency);
     this.log(`[worker] ${dependency} is back after ${Math.round((Date.now() - since) / 1000)} s`);
   }

@@ -67,6 +67,12 @@ describe('alert context snapshot', () => {
     // statement. The window starts at the last snapshot 5 min back; the one before it makes that one
     // hold only what moved (a complete baseline, so a statement new since then counts in full).
     const second = Math.floor(Date.now() / 1000) * 1000;
+    // The window is this test's own: snapshots other files took of this primary in the last minutes
+    // would lie between the synthetic times below and bring their statements in.
+    for (const table of ['statement_snapshots', 'statement_snapshot_runs']) {
+      await getControlPool().query(`delete from ${table} where shard_id = 'shard-1' and at > now() - interval '1 hour'`);
+    }
+    await getControlPool().query(`delete from statement_latest where node_id = 'shard-1-primary'`);
     await snapshotStatements(shard, new Date(second - 310_000));
     await snapshotStatements(shard, new Date(second - 305_000));
     await withSuperuser(PRIMARY_PORT, async (client) => {
