@@ -19,7 +19,7 @@ import { startRouteNotificationRelay, type RouteNotificationRelay } from '@/lib/
 import { TENANT_ROUTE_REDIS_CHANNEL } from '@/lib/tenants/tenant-route-model';
 import { ALERT_EVALUATION_LOOPS, DELIVERY_LOOPS, deliverNotificationHandler, evaluateAlertsHandler } from './alert-handlers';
 import { JobLoops, type JobHandler } from './job-loops';
-import { MOVE_LOOPS, moveTenantHandler } from './move-handlers';
+import { MOVE_LOOPS, moveTenantHandler, startMoveSweep } from './move-handlers';
 import {
   maintainHistoryHandler,
   measureTenantStorageHandler,
@@ -178,6 +178,8 @@ async function main(): Promise<void> {
   startJobLoops(QUEUES.measureTenantStorage, 1, measureTenantStorageHandler(stats));
   // Tenant moves: long, checkpointed jobs in slices; one at a time per worker.
   startJobLoops(QUEUES.moveTenant, MOVE_LOOPS, moveTenantHandler(boss, stats));
+  // Queued moves (the API writes rows only) get their jobs here, within the per-shard move limits.
+  timers.push(startMoveSweep(boss, (error) => outages.failed('control database', error)));
   await workScheduled(QUEUES.rollupHours, rollupHoursHandler(stats));
   await workScheduled(QUEUES.maintainHistory, maintainHistoryHandler(stats));
   startTickers();

@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import { MOVE_SLICE_SECONDS, moveJobSchema, QUEUES } from '@/lib/jobs/queues';
 import { runMove } from '@/lib/rebalance/move-runner';
+import { MOVE_SWEEP_INTERVAL_MS, sweepQueuedMoves } from '@/lib/rebalance/move-sweep';
 import type { WorkerStats } from './worker-stats';
 
 /**
@@ -30,4 +31,24 @@ export function moveTenantHandler(boss: PgBoss, stats: WorkerStats) {
     stats.jobDone(performance.now() - started);
     return outcome;
   };
+}
+
+/**
+ * Queued moves (written by the API, which has no pg-boss) onto this worker's
+ * queue: a sweep every few seconds (lib/rebalance/move-sweep.ts: per-shard
+ * concurrency, never a doubled job). One sweep at a time in this process.
+ */
+export function startMoveSweep(boss: PgBoss, onError: (error: unknown) => void, intervalMs = MOVE_SWEEP_INTERVAL_MS): NodeJS.Timeout {
+  let sweeping = false;
+  return setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweepQueuedMoves(boss)
+      .then((result) => {
+        for (const moveId of result.started) console.log(`[worker] move ${moveId}: job sent`);
+        for (const runId of result.finishedRuns) console.log(`[worker] rebalance run ${runId}: finished`);
+      })
+      .catch(onError)
+      .finally(() => (sweeping = false));
+  }, intervalMs);
 }

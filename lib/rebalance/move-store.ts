@@ -247,7 +247,7 @@ export async function finishMove(moveId: string, status: Exclude<MoveStatus, 'qu
   await getControlPool().query(FINISH_SQL, [moveId, status, error]);
 }
 
-/** Asks a live move to stop; the runner decides (before switch: rollback; after: ignored). False when it is not live. */
-export async function requestCancel(moveId: string, requestedBy: string): Promise<boolean> {
-  return ((await getControlPool().query(REQUEST_CANCEL_SQL, [moveId, requestedBy])).rowCount ?? 0) > 0;
+/** Asks a live move to stop; the runner decides (before switch: rollback; after: ignored). False when it is not live. `db`: a transaction's client (the API's, with its audit row). */
+export async function requestCancel(moveId: string, requestedBy: string, db: Pick<pg.ClientBase, 'query'> = getControlPool()): Promise<boolean> {
+  return ((await db.query(REQUEST_CANCEL_SQL, [moveId, requestedBy])).rowCount ?? 0) > 0;
 }
