@@ -19,7 +19,7 @@ import { startRouteNotificationRelay, type RouteNotificationRelay } from '@/lib/
 import { TENANT_ROUTE_REDIS_CHANNEL } from '@/lib/tenants/tenant-route-model';
 import { ALERT_EVALUATION_LOOPS, DELIVERY_LOOPS, deliverNotificationHandler, evaluateAlertsHandler } from './alert-handlers';
 import { JobLoops, type JobHandler } from './job-loops';
-import { MOVE_LOOPS, moveTenantHandler, startMoveSweep } from './move-handlers';
+import { MOVE_LOOPS, moveJanitorHandler, moveTenantHandler, startMoveSweep } from './move-handlers';
 import {
   maintainHistoryHandler,
   measureTenantStorageHandler,
@@ -182,6 +182,8 @@ async function main(): Promise<void> {
   timers.push(startMoveSweep(boss, (error) => outages.failed('control database', error)));
   await workScheduled(QUEUES.rollupHours, rollupHoursHandler(stats));
   await workScheduled(QUEUES.maintainHistory, maintainHistoryHandler(stats));
+  // Replication objects no live move owns (a move whose rollback could not finish): dropped every minute.
+  await workScheduled(QUEUES.moveJanitor, moveJanitorHandler(stats));
   startTickers();
   // Route changes (control DB NOTIFY) to Redis, for apps that cannot LISTEN on the control DB.
   routeRelay = startRouteNotificationRelay({

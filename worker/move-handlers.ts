@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import { MOVE_SLICE_SECONDS, moveJobSchema, QUEUES } from '@/lib/jobs/queues';
+import { runMoveJanitor } from '@/lib/rebalance/move-janitor';
 import { runMove } from '@/lib/rebalance/move-runner';
 import { MOVE_SWEEP_INTERVAL_MS, sweepQueuedMoves } from '@/lib/rebalance/move-sweep';
 import type { WorkerStats } from './worker-stats';
@@ -51,4 +52,16 @@ export function startMoveSweep(boss: PgBoss, onError: (error: unknown) => void, 
       .catch(onError)
       .finally(() => (sweeping = false));
   }, intervalMs);
+}
+
+/** The move janitor (a cron job every minute): orphaned replication objects dropped, each drop logged; a shard that is down is reported, not fatal. */
+export function moveJanitorHandler(stats: WorkerStats) {
+  return async () => {
+    const started = performance.now();
+    const report = await runMoveJanitor();
+    for (const drop of report.dropped) console.log(`[worker] move janitor: dropped ${drop.kind} ${drop.name} on ${drop.shardId} (move ${drop.moveId})`);
+    for (const shard of report.shards) if (shard.error) console.warn(`[worker] move janitor: ${shard.shardId}: ${shard.error}`);
+    stats.jobDone(performance.now() - started);
+    return report;
+  };
 }

@@ -31,6 +31,8 @@ export const QUEUES = {
   deliverNotification: 'deliver-notification',
   /** One tenant move (lib/rebalance/move-runner.ts), run in time slices: a slice that ends unfinished queues the move again. */
   moveTenant: 'move-tenant',
+  /** Replication objects with Shardscope's prefix that no live move owns, dropped and recorded (lib/rebalance/move-janitor.ts). */
+  moveJanitor: 'move-janitor',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -60,6 +62,8 @@ export const SCHEDULES = [
   // Minute 2: the previous hour is complete (and a retried late sample had a minute to land).
   { queue: QUEUES.rollupHours, cron: '2 * * * *' },
   { queue: QUEUES.maintainHistory, cron: '*/10 * * * *' },
+  // Every minute: an orphaned slot keeps WAL on the source's disk until it is dropped.
+  { queue: QUEUES.moveJanitor, cron: '* * * * *' },
 ] as const;
 
 export interface QueueOptions {
@@ -109,6 +113,11 @@ export function queueOptions(queue: QueueName, sampleIntervalSeconds: number): Q
     // by pg-boss while its shards are down (the move itself decides to roll back).
     case QUEUES.moveTenant:
       return { retryLimit: 1000, retryDelay: 10, expireInSeconds: 300 };
+    // One sweep: a listing per shard and, per orphan, the runner's drop (a slot's
+    // walsender gets at most 15 s to let go). The next minute's sweep redoes a
+    // failed one, so no retries; a job active 5 min belongs to a dead worker.
+    case QUEUES.moveJanitor:
+      return { retryLimit: 0, retryDelay: 60, expireInSeconds: 300 };
   }
 }
 

@@ -4,6 +4,8 @@ import { ApiError } from '@/lib/api/errors';
 import { writeAudit, writeAuditWith } from '@/lib/auth/audit';
 import type { Session } from '@/lib/auth/session-token';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
+import { findShard } from '@/lib/fleet/topology';
+import { checkMoveCapacity } from './move-capacity';
 import { cancellable, MOVE_STRATEGIES, type MovePhase, type MoveStatus, type MoveStrategy, type TableVerification, type TenantMove } from './move-model';
 import { createMove, MoveRefusedError, requestCancel } from './move-store';
 
@@ -145,6 +147,24 @@ export async function requireActiveTarget(db: Pick<pg.ClientBase, 'query'>, shar
   if (status !== undefined && status !== 'active') throw new ApiError('conflict', `${prefix}shard ${shardId} is ${status}: it takes no tenants`);
 }
 
+const TENANT_SHARD_SQL = `select shard_id from tenants where id = $1`;
+
+/**
+ * Room on both shards for one more move (move-capacity.ts), read before the
+ * transaction that creates it: no room is a 409 with the reason and nothing
+ * is created. An unknown tenant or shard is left to createMove's refusals.
+ */
+export async function requireMoveCapacity(tenantId: string, targetShardId: string, prefix = ''): Promise<void> {
+  const sourceShardId = (await getControlPool().query<{ shard_id: string }>(TENANT_SHARD_SQL, [tenantId])).rows[0]?.shard_id;
+  const source = sourceShardId === undefined ? undefined : findShard(sourceShardId);
+  const target = findShard(targetShardId);
+  if (!source || !target || source.id === target.id) return;
+  const noRoom = await checkMoveCapacity(source, target).catch((error: unknown) => {
+    throw new ApiError('unavailable', `${prefix}cannot read the replication capacity of ${source.id} and ${target.id}: ${(error as Error).message}`);
+  });
+  if (noRoom) throw new ApiError('conflict', `${prefix}${noRoom}`);
+}
+
 /** A refusal changes nothing but is worth seeing in the audit (best effort, after the rollback). */
 async function auditRefusal(actor: Session, action: string, target: string, error: unknown): Promise<void> {
   if (!(error instanceof ApiError) || error.status === 400) return;
@@ -158,6 +178,7 @@ export async function startTenantMove(tenantIdParam: string, body: MoveRequestBo
   const tenantId = requireUuid(tenantIdParam, 'tenant');
   requireAvailableStrategy(body.strategy);
   try {
+    await requireMoveCapacity(tenantId, body.targetShardId);
     return await withControlTransaction(async (client) => {
       await requireActiveTarget(client, body.targetShardId);
       const moveId = await createMove(tenantId, body.targetShardId, actor.user, { strategy: body.strategy }, client).catch((error: unknown) => {

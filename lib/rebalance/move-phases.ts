@@ -1,5 +1,6 @@
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { getControlPool } from '@/lib/control/db';
+import { checkMoveCapacity } from './move-capacity';
 import { compareTenantCatalogs, targetHasTenantRows } from './move-catalog';
 import { clearFence, recordFence, removeTenantRows, setStatusOnSource, switchTenant, tenantPlace } from './move-directory';
 import { FenceNotSettledError, fenceTenant, liftFence, markTenantMoved, readFence } from './move-fence';
@@ -88,6 +89,9 @@ async function subscribed(ctx: PhaseContext): Promise<boolean> {
 export async function prepare(ctx: PhaseContext): Promise<PhaseResult> {
   const { move, source, target } = ctx;
   if (!(await subscribed(ctx))) {
+    // Room for one more subscription (slots, WAL senders, workers) before anything is created: a move short of them stalls halfway.
+    const noRoom = await checkMoveCapacity(source, target, move.id);
+    if (noRoom) throw new MoveRefusedAtPrepareError(noRoom);
     const place = await tenantPlace(move.tenantId);
     if (!place) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is gone from the directory`);
     if (place.pinned) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is pinned to ${place.shardId}`);
