@@ -56,12 +56,23 @@ export async function inTransaction<C extends pg.ClientBase, T>(client: C, work:
   }
 }
 
-/** Runs `work` in one control-DB transaction on a pooled client: committed if it returns, rolled back if it throws. */
+/**
+ * Runs `work` in one control-DB transaction on a pooled client: committed if
+ * it returns, rolled back if it throws. A checked-out client has no pool
+ * listener for 'error': a control DB that goes away while the transaction
+ * awaits something else (a pg-boss insert) would emit it unhandled and end
+ * the process. Here it marks the client broken: its next query fails, and it
+ * is destroyed on release instead of going back to the pool.
+ */
 export async function withControlTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await getControlPool().connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     return await inTransaction(client, work);
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
