@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { getFleetEnv } from '@/lib/env';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
+import { withShardOwnerClient } from '@/lib/fleet/shard-owner';
 import { CONSOLE_APPLICATION_NAME } from '@/lib/fleet/node-pools';
 import {
   CLOCK_SQL,
@@ -110,20 +110,8 @@ interface FenceRow {
 
 const toFence = (row: FenceRow): TenantFence => ({ tenantId: row.tenant_id, state: row.state, targetShardId: row.target_shard_id, fencedAt: row.fenced_at });
 
-async function withShardOwner<T>(shard: ShardConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: shard.adminUrl,
-    connectionTimeoutMillis: getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS,
-    statement_timeout: FENCE_STATEMENT_TIMEOUT_MS,
-    application_name: CONSOLE_APPLICATION_NAME,
-  });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
+function withShardOwner<T>(shard: ShardConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withShardOwnerClient(shard, { statementTimeoutMs: FENCE_STATEMENT_TIMEOUT_MS, applicationName: CONSOLE_APPLICATION_NAME }, work);
 }
 
 async function inTransaction<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {

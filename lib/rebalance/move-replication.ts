@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
-import { getFleetEnv } from '@/lib/env';
+import { withShardOwnerClient } from '@/lib/fleet/shard-owner';
 import { TENANT_TABLES, assertSchemaName, createTenantSchema } from '@/lib/tenants/tenant-schema';
 import { REPLICATION_OBJECT_PREFIX, replicationObjectNames } from './move-model';
 import {
@@ -47,21 +47,8 @@ export function assertTenantId(tenantId: string): string {
 }
 
 /** One owner connection to the shard's primary for the length of `work`. */
-export async function withShardOwner<T>(shard: ShardConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: shard.adminUrl,
-    connectionTimeoutMillis: getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS,
-    statement_timeout: MOVE_STATEMENT_TIMEOUT_MS,
-    lock_timeout: MOVE_LOCK_TIMEOUT_MS,
-    application_name: MOVE_APPLICATION_NAME,
-  });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
+export function withShardOwner<T>(shard: ShardConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withShardOwnerClient(shard, { statementTimeoutMs: MOVE_STATEMENT_TIMEOUT_MS, lockTimeoutMs: MOVE_LOCK_TIMEOUT_MS, applicationName: MOVE_APPLICATION_NAME }, work);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

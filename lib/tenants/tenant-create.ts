@@ -5,8 +5,8 @@ import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
 import type { Session } from '@/lib/auth/session-token';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
-import { getFleetEnv } from '@/lib/env';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
+import { withShardOwnerClient } from '@/lib/fleet/shard-owner';
 import { CONSOLE_APPLICATION_NAME, describeNodeError } from '@/lib/fleet/node-pools';
 import { findShard } from '@/lib/fleet/topology';
 import { WINDOW_SECONDS, loadBalanceData } from '@/lib/rebalance/balance-data';
@@ -91,21 +91,8 @@ async function decidePlacement(requestedShardId: string | undefined): Promise<Pl
   };
 }
 
-async function withShardOwner<T>(shard: ShardConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: shard.adminUrl,
-    connectionTimeoutMillis: getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS,
-    statement_timeout: SCHEMA_DDL_TIMEOUT_MS,
-    lock_timeout: SCHEMA_LOCK_TIMEOUT_MS,
-    application_name: CONSOLE_APPLICATION_NAME,
-  });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
+function withShardOwner<T>(shard: ShardConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withShardOwnerClient(shard, { statementTimeoutMs: SCHEMA_DDL_TIMEOUT_MS, lockTimeoutMs: SCHEMA_LOCK_TIMEOUT_MS, applicationName: CONSOLE_APPLICATION_NAME }, work);
 }
 
 /** The tenant's schema and tables on its shard, all in one shard transaction (DDL is transactional in Postgres). */
