@@ -8,7 +8,7 @@ import { RunPlanButton } from './RunPlanButton';
 /**
  * One plan: what it costs (bytes to copy, tenants, copy time), whether it
  * reaches the goal, the planner's notes, before/after per shard, and each
- * move with its reason. Admins see the Run button (disabled until moves exist).
+ * move with its reason. Admins see the Run button: a confirmation, then the run's page.
  */
 export function PlanResult({ plan, plannedAt, canAdminister, refreshing }: { plan: Plan; plannedAt: Date; canAdminister: boolean; refreshing: boolean }) {
   const summary = planSummary(plan);
@@ -96,10 +96,10 @@ export function PlanResult({ plan, plannedAt, canAdminister, refreshing }: { pla
         </table>
       )}
       {canAdminister ? (
-        <RunPlanButton />
+        <RunPlanButton plan={plan} />
       ) : (
         <p className="subtle" data-testid="run-admins-only">
-          Only an admin can run a plan (once online tenant moves exist).
+          Only an admin can run a plan.
         </p>
       )}
     </div>

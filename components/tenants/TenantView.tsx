@@ -8,6 +8,7 @@ import { ApiCallsPanel } from './ApiCallsPanel';
 import { SessionsPanel } from './SessionsPanel';
 import { TenantAdminControls } from './TenantAdminControls';
 import { TenantIdentity } from './TenantIdentity';
+import { TenantMoveControl } from './TenantMoveControl';
 import { UsagePanel } from './UsagePanel';
 
 /**
@@ -27,6 +28,7 @@ export function TenantView({ tenantId, canAdminister }: { tenantId: string; canA
         <section className="card panel" data-testid="panel-identity">
           <TenantIdentity tenant={tenant} />
           {canAdminister ? <TenantAdminControls tenant={tenant} /> : null}
+          {canAdminister ? <TenantMoveControl tenant={tenant} /> : null}
         </section>
         <UsagePanel tenantId={tenantId} />
         <div className="tenant-charts">
