@@ -31,7 +31,9 @@ export interface RunMoveOptions {
   sliceEndsAt?: number;
   /** Tries of a phase after the switch before the error is left to the job's retry. */
   afterSwitchAttempts?: number;
-  /** Called after each phase: for logs and tests. */
+  /** Called after a phase is checkpointed, before it acts: for logs and crash tests. */
+  onPhaseStart?: (phase: MovePhase) => void | Promise<void>;
+  /** Called after each phase acted, before the next phase is checkpointed: for logs and crash tests. */
   onPhase?: (phase: MovePhase) => void | Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function runMove(moveId: string, options: RunMoveOptions = {}): Pro
       if (ctx.sliceOver()) return { status: move.status, yielded: true };
       const phaseRunner = FORWARD_PHASE_RUNNERS[move.phase];
       if (!phaseRunner) throw new Error(`move ${moveId}: no runner for phase ${move.phase}`);
+      await options.onPhaseStart?.(move.phase);
       let result: MovePhase | 'yield';
       try {
         result = await phaseRunner(ctx);
