@@ -144,9 +144,12 @@ test('Plan shows before/after bars per shard that bring both shards within the t
     await expect(moves.nth(index).getByTestId('plan-move-reason')).toHaveText(move.reason);
   }
 
-  // Admins see Run, disabled until online tenant moves exist.
-  await expect(result.getByTestId('run-plan-button')).toBeDisabled();
-  await expect(result.getByTestId('run-plan')).toContainText('Running plans comes with online tenant moves');
+  // Admins see Run (e2e/moves.spec.ts runs a plan); it asks before anything moves.
+  await expect(result.getByTestId('run-plan-button')).toBeEnabled();
+  await result.getByTestId('run-plan-button').click();
+  await expect(result.getByTestId('run-plan-confirm')).toContainText(`Move ${plan.moves.length} ${plan.moves.length === 1 ? 'tenant' : 'tenants'}`);
+  await result.getByRole('button', { name: 'No' }).click();
+  await expect(result.getByTestId('run-plan-button')).toBeVisible();
 });
 
 test('an admin creates a tenant and sees the placement rule put it on the lighter shard', async ({ page }) => {

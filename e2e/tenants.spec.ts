@@ -199,9 +199,12 @@ test('a tenant whose shard is down keeps its directory data and says "shard down
     await expect(connections.getByTestId('usage-unavailable')).toContainText('shard down');
     await expect(page.getByTestId('sessions-shard-down')).toBeVisible();
     await expect(page.locator('[data-testid="tenant-node-sessions"][data-node-id="shard-2-primary"]')).toContainText('down');
-    // What the control DB and Redis hold does not depend on the shard.
-    if (tenant.storageBytes !== null) {
-      await expect(page.locator('[data-testid="usage-bar"][data-kind="storage"]')).toHaveAttribute('data-used', String(tenant.storageBytes));
+    // What the control DB and Redis hold does not depend on the shard. Read once the shard is down: until then the worker may
+    // still re-measure the tenant (e2e/moves.spec.ts moves tenants onto shard-2 just before).
+    const { tenants: listed } = await apiJson<TenantDirectoryPage>(page, `/api/tenants?shardId=shard-2&pageSize=200&q=${encodeURIComponent(tenant.name)}`);
+    const storageBytes = listed.find((row) => row.id === tenant.id)?.storageBytes ?? null;
+    if (storageBytes !== null) {
+      await expect(page.locator('[data-testid="usage-bar"][data-kind="storage"]')).toHaveAttribute('data-used', String(storageBytes));
     }
     await expect(page.getByTestId('cache-chart')).toBeVisible();
 
