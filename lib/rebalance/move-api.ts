@@ -6,6 +6,7 @@ import type { Session } from '@/lib/auth/session-token';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { findShard } from '@/lib/fleet/topology';
 import { checkMoveCapacity } from './move-capacity';
+import { compareTenantCatalogs } from './move-catalog';
 import { cancellable, MOVE_STRATEGIES, type MovePhase, type MoveStatus, type MoveStrategy, type TableVerification, type TenantMove } from './move-model';
 import { createMove, MoveRefusedError, requestCancel } from './move-store';
 
@@ -150,19 +151,27 @@ export async function requireActiveTarget(db: Pick<pg.ClientBase, 'query'>, shar
 const TENANT_SHARD_SQL = `select shard_id from tenants where id = $1`;
 
 /**
- * Room on both shards for one more move (move-capacity.ts), read before the
- * transaction that creates it: no room is a 409 with the reason and nothing
- * is created. An unknown tenant or shard is left to createMove's refusals.
+ * What prepare would refuse, read before the transaction that creates the
+ * move, so that such a move is a 409 with the reason and nothing is created:
+ * the same tenant tables (columns, keys) on both shards (move-catalog.ts;
+ * the public tables, which a schema-layout tenant's schema on the target is
+ * made from) and room on both for one more move (move-capacity.ts). Either
+ * strategy copies into the target's tables, so both need the tables to match.
+ * An unknown tenant or shard is left to createMove's refusals.
  */
-export async function requireMoveCapacity(tenantId: string, targetShardId: string, prefix = ''): Promise<void> {
+export async function requireMoveReadiness(tenantId: string, targetShardId: string, prefix = ''): Promise<void> {
   const sourceShardId = (await getControlPool().query<{ shard_id: string }>(TENANT_SHARD_SQL, [tenantId])).rows[0]?.shard_id;
   const source = sourceShardId === undefined ? undefined : findShard(sourceShardId);
   const target = findShard(targetShardId);
   if (!source || !target || source.id === target.id) return;
-  const noRoom = await checkMoveCapacity(source, target).catch((error: unknown) => {
-    throw new ApiError('unavailable', `${prefix}cannot read the replication capacity of ${source.id} and ${target.id}: ${(error as Error).message}`);
+  const [catalogs, noRoom] = await Promise.all([compareTenantCatalogs(source, target, null), checkMoveCapacity(source, target)]).catch((error: unknown) => {
+    throw new ApiError('unavailable', `${prefix}cannot read the tenant tables and replication capacity of ${source.id} and ${target.id}: ${(error as Error).message}`);
   });
-  if (noRoom) throw new ApiError('conflict', `${prefix}${noRoom}`);
+  const reasons = [
+    ...(catalogs.equal ? [] : [`the tenant tables differ between ${source.id} and ${target.id}: ${catalogs.differences.join('; ')}`]),
+    ...(noRoom ? [noRoom] : []),
+  ];
+  if (reasons.length > 0) throw new ApiError('conflict', `${prefix}${reasons.join('. ')}`);
 }
 
 /** A refusal changes nothing but is worth seeing in the audit (best effort, after the rollback). */
@@ -178,7 +187,7 @@ export async function startTenantMove(tenantIdParam: string, body: MoveRequestBo
   const tenantId = requireUuid(tenantIdParam, 'tenant');
   requireAvailableStrategy(body.strategy);
   try {
-    await requireMoveCapacity(tenantId, body.targetShardId);
+    await requireMoveReadiness(tenantId, body.targetShardId);
     return await withControlTransaction(async (client) => {
       await requireActiveTarget(client, body.targetShardId);
       const moveId = await createMove(tenantId, body.targetShardId, actor.user, { strategy: body.strategy }, client).catch((error: unknown) => {

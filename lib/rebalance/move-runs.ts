@@ -3,7 +3,7 @@ import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
 import type { Session } from '@/lib/auth/session-token';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
-import { confirmShape, refusalAsApiError, requireActiveTarget, requireUuid, TENANT_MOVE_COLUMNS, toTenantMove, type TenantMoveRow, type TenantMoveView } from './move-api';
+import { confirmShape, refusalAsApiError, requireActiveTarget, requireMoveReadiness, requireUuid, TENANT_MOVE_COLUMNS, toTenantMove, type TenantMoveRow, type TenantMoveView } from './move-api';
 import { createMove } from './move-store';
 
 /**
@@ -88,6 +88,9 @@ export interface RunDetail extends Omit<RunSummary, 'moves' | 'done' | 'failed' 
 /** POST /api/rebalance/runs: the plan re-checked, then the run and its queued moves in one transaction with the audit row. */
 export async function startRebalanceRun(body: RunRequestBody, actor: Session): Promise<{ runId: string }> {
   const planned = body.plan.moves;
+  // Same tables on both sides and room for a subscription, once per pair of shards (the run's moves take turns, one per shard at a time).
+  const pairs = new Map(planned.map((move) => [`${move.from}→${move.to}`, move]));
+  for (const move of pairs.values()) await requireMoveReadiness(move.tenantId.toLowerCase(), move.to, `${move.from} → ${move.to}: `);
   return withControlTransaction(async (client) => {
     const tenants = new Map(
       (await client.query<{ id: string; name: string; shard_id: string }>(LOCK_TENANTS_SQL, [planned.map((move) => move.tenantId)])).rows.map((row) => [row.id, row]),
