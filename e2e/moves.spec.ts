@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { TenantMoveView } from '@/lib/rebalance/move-api';
+import type { TenantMoveView } from '@/lib/rebalance/move-read';
 import type { RunDetail } from '@/lib/rebalance/move-runs';
 import type { BalanceReport } from '@/lib/rebalance/rebalance-model';
 import type { TenantDirectoryPage } from '@/lib/tenants/tenant-model';

@@ -2,8 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { formatMs } from '@/components/moves/move-view';
 import { formatBytes } from '@/lib/format';
 import { useStartRunMutation } from '@/lib/queries/moves/start-run-mutation';
+import { estimateWriteBlockMs } from '@/lib/rebalance/move-estimate';
 import type { Plan } from '@/lib/rebalance/rebalance-model';
 
 /**
@@ -17,6 +19,7 @@ export function RunPlanButton({ plan }: { plan: Plan }) {
   const [confirming, setConfirming] = useState(false);
   const count = plan.moves.length;
   const bytes = plan.moves.reduce((sum, move) => sum + move.bytes, 0);
+  const largest = plan.moves.reduce((max, move) => Math.max(max, move.bytes), 0);
   const names = plan.moves.map((move) => move.name);
   const shown = names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', ');
 
@@ -28,8 +31,8 @@ export function RunPlanButton({ plan }: { plan: Plan }) {
     <div className="run-plan" data-testid="run-plan">
       {confirming ? (
         <span className="confirm" role="group" aria-label="confirm run" data-testid="run-plan-confirm">
-          Move {count} {count === 1 ? 'tenant' : 'tenants'} ({shown}), copying {formatBytes(bytes)}? Each tenant&apos;s writes pause briefly at its
-          switch.{' '}
+          Move {count} {count === 1 ? 'tenant' : 'tenants'} ({shown}), copying {formatBytes(bytes)}? Each tenant keeps writing while it copies; its
+          writes pause from its fence to its switch (about {formatMs(estimateWriteBlockMs('logical', largest))} for the largest).{' '}
           <button className="danger" disabled={mutation.isPending || mutation.isSuccess} onClick={run} data-testid="run-plan-yes">
             Yes, run the plan
           </button>{' '}

@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import type { TenantMoveView } from '@/lib/rebalance/move-api';
+import { formatBytes } from '@/lib/format';
+import type { TenantMoveView } from '@/lib/rebalance/move-read';
 import { CancelMoveButton } from './CancelMoveButton';
 import { MoveProgress } from './MoveProgress';
 import { formatDuration, PHASE_LABELS, STATUS_LABELS, statusTone } from './move-view';
@@ -7,6 +8,17 @@ import { PhaseSteps } from './PhaseSteps';
 import { VerificationTable } from './VerificationTable';
 import { WriteBlockTimer } from './WriteBlockTimer';
 import './moves.css';
+
+/** While a logical move streams: how far the target trails the source, or that the source did not say. */
+function ReplicationLag({ move }: { move: TenantMoveView }) {
+  if (move.status !== 'running' || move.strategy !== 'logical' || (move.phase !== 'copy' && move.phase !== 'catch_up')) return null;
+  return (
+    <span className="subtle" data-testid="replication-lag" data-bytes={move.replicationLagBytes ?? ''}>
+      {move.phase === 'catch_up' ? 'catching up with writes made during the copy: ' : ''}
+      replication lag {move.replicationLagBytes === null ? 'unknown (the source did not answer)' : formatBytes(move.replicationLagBytes)}
+    </span>
+  );
+}
 
 /** One move: who moves where, its phase and status, progress, write block, verification, error and (admins) Cancel. */
 export function MoveCard({ move, canAdminister, observedAt }: { move: TenantMoveView; canAdminister: boolean; observedAt: number }) {
@@ -40,8 +52,8 @@ export function MoveCard({ move, canAdminister, observedAt }: { move: TenantMove
       <PhaseSteps strategy={move.strategy} phase={move.phase} status={move.status} />
       <MoveProgress bytesCopied={move.bytesCopied} bytesTotal={move.bytesTotal} rowsCopied={move.rowsCopied} />
       <div className="move-facts">
-        <WriteBlockTimer phase={move.phase} status={move.status} writeBlockMs={move.writeBlockMs} observedAt={observedAt} />
-        {move.phase === 'catch_up' && move.status === 'running' ? <span className="subtle">catching up with writes made during the copy</span> : null}
+        <WriteBlockTimer phase={move.phase} status={move.status} writeBlockMs={move.writeBlockMs} fencedAt={move.fencedAt} observedAt={observedAt} />
+        <ReplicationLag move={move} />
       </div>
       {move.error ? (
         <p className="move-error" role="alert" data-testid="move-error">

@@ -37,18 +37,6 @@ export function requireUuid(id: string, what: string): string {
   return id.toLowerCase();
 }
 
-/** The columns of a TenantMove; `m` is tenant_moves. */
-export const TENANT_MOVE_COLUMNS = `
-  m.id, m.run_id, m.tenant_id, t.name as tenant_name, m.source_shard_id, m.target_shard_id, m.strategy, m.phase, m.status,
-  m.bytes_total, m.bytes_copied, m.rows_copied, m.write_block_ms, m.verification, m.error,
-  m.started_at, m.finished_at, m.created_at, m.started_by, m.cancel_requested_at, m.cancel_requested_by`;
-
-const SELECT_TENANT_MOVE_SQL = `
-  select ${TENANT_MOVE_COLUMNS}
-  from tenant_moves m
-  join tenants t on t.id = m.tenant_id
-  where m.id = $1`;
-
 const LOCK_MOVE_SQL = `select id, tenant_id, strategy, phase, status, target_shard_id from tenant_moves where id = $1 for update`;
 const TARGET_STATUS_SQL = `select status from shards where id = $1`;
 
@@ -60,86 +48,10 @@ const CANCEL_QUEUED_SQL = `
   where id = $1 and status = 'queued'
   returning id`;
 
-export interface TenantMoveRow {
-  id: string;
-  run_id: string | null;
-  tenant_id: string;
-  tenant_name: string;
-  source_shard_id: string;
-  target_shard_id: string;
-  strategy: MoveStrategy;
-  phase: MovePhase;
-  status: MoveStatus;
-  bytes_total: string | null;
-  bytes_copied: string;
-  rows_copied: string;
-  write_block_ms: number | null;
-  verification: TableVerification[] | null;
-  error: string | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-  created_at: Date;
-  started_by: string;
-  cancel_requested_at: Date | null;
-  cancel_requested_by: string | null;
-}
-
-/** The contract's fields (move-model.ts TenantMove) plus who, when created and the tenant's name. */
-export interface TenantMoveView extends TenantMove {
-  runId: string | null;
-  tenantName: string;
-  createdAt: string;
-  startedBy: string;
-  cancelRequestedAt: string | null;
-  cancelRequestedBy: string | null;
-}
-
-const iso = (at: Date | null) => (at ? at.toISOString() : null);
-
-export function toTenantMove(row: TenantMoveRow): TenantMoveView {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    sourceShardId: row.source_shard_id,
-    targetShardId: row.target_shard_id,
-    strategy: row.strategy,
-    phase: row.phase,
-    status: row.status,
-    bytesTotal: row.bytes_total === null ? null : Number(row.bytes_total),
-    bytesCopied: Number(row.bytes_copied),
-    rowsCopied: Number(row.rows_copied),
-    writeBlockMs: row.write_block_ms,
-    verification: row.verification,
-    error: row.error,
-    startedAt: iso(row.started_at),
-    finishedAt: iso(row.finished_at),
-    runId: row.run_id,
-    tenantName: row.tenant_name,
-    createdAt: row.created_at.toISOString(),
-    startedBy: row.started_by,
-    cancelRequestedAt: iso(row.cancel_requested_at),
-    cancelRequestedBy: row.cancel_requested_by,
-  };
-}
-
-export async function getTenantMove(moveId: string): Promise<TenantMoveView> {
-  const id = requireUuid(moveId, 'move');
-  const row = (await getControlPool().query<TenantMoveRow>(SELECT_TENANT_MOVE_SQL, [id])).rows[0];
-  if (!row) throw new ApiError('not_found', `no move ${id}`);
-  return toTenantMove(row);
-}
-
 /** createMove's refusals as the API's: an unknown tenant is a 404, anything else a 409 with the reason. */
 export function refusalAsApiError(error: unknown, prefix = ''): unknown {
   if (!(error instanceof MoveRefusedError)) return error;
   return new ApiError(error.reason === 'tenant_not_found' ? 'not_found' : 'conflict', `${prefix}${error.message}`);
-}
-
-/** Only the logical strategy exists so far: saying so beats queueing a move no worker can run. */
-export function requireAvailableStrategy(strategy: MoveStrategy): void {
-  if (strategy === 'copy') {
-    throw new ApiError('bad_request', 'strategy: the copy strategy is not available yet; use logical (the default)', 'strategy');
-  }
 }
 
 /** A target must take new tenants: draining or retired shards are refused. Unknown shards are createMove's refusal. */
@@ -155,16 +67,18 @@ const TENANT_SHARD_SQL = `select shard_id from tenants where id = $1`;
  * move, so that such a move is a 409 with the reason and nothing is created:
  * the same tenant tables (columns, keys) on both shards (move-catalog.ts;
  * the public tables, which a schema-layout tenant's schema on the target is
- * made from) and room on both for one more move (move-capacity.ts). Either
- * strategy copies into the target's tables, so both need the tables to match.
+ * made from) and, for the logical strategy, room on both for one more
+ * subscription (move-capacity.ts; the copy strategy uses no replication
+ * objects). Either strategy copies into the target's tables, so both need
+ * the tables to match.
  * An unknown tenant or shard is left to createMove's refusals.
  */
-export async function requireMoveReadiness(tenantId: string, targetShardId: string, prefix = ''): Promise<void> {
+export async function requireMoveReadiness(tenantId: string, targetShardId: string, strategy: MoveStrategy, prefix = ''): Promise<void> {
   const sourceShardId = (await getControlPool().query<{ shard_id: string }>(TENANT_SHARD_SQL, [tenantId])).rows[0]?.shard_id;
   const source = sourceShardId === undefined ? undefined : findShard(sourceShardId);
   const target = findShard(targetShardId);
   if (!source || !target || source.id === target.id) return;
-  const [catalogs, noRoom] = await Promise.all([compareTenantCatalogs(source, target, null), checkMoveCapacity(source, target)]).catch((error: unknown) => {
+  const [catalogs, noRoom] = await Promise.all([compareTenantCatalogs(source, target, null), strategy === 'logical' ? checkMoveCapacity(source, target) : null]).catch((error: unknown) => {
     throw new ApiError('unavailable', `${prefix}cannot read the tenant tables and replication capacity of ${source.id} and ${target.id}: ${(error as Error).message}`);
   });
   const reasons = [
@@ -185,9 +99,8 @@ async function auditRefusal(actor: Session, action: string, target: string, erro
 /** POST /api/tenants/:id/move: a queued move (the worker starts it), audited with it. */
 export async function startTenantMove(tenantIdParam: string, body: MoveRequestBody, actor: Session): Promise<{ moveId: string }> {
   const tenantId = requireUuid(tenantIdParam, 'tenant');
-  requireAvailableStrategy(body.strategy);
   try {
-    await requireMoveReadiness(tenantId, body.targetShardId);
+    await requireMoveReadiness(tenantId, body.targetShardId, body.strategy);
     return await withControlTransaction(async (client) => {
       await requireActiveTarget(client, body.targetShardId);
       const moveId = await createMove(tenantId, body.targetShardId, actor.user, { strategy: body.strategy }, client).catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { getFleetEnv } from '@/lib/env';
 import { findShard, getFleet } from '@/lib/fleet/topology';
-import { cancellable, nextPhase, type MovePhase, type MoveStatus } from './move-model';
+import { COPY_PHASE_RUNNERS } from './move-copy-phases';
+import { cancellable, nextPhase, type MovePhase, type MoveStatus, type MoveStrategy } from './move-model';
 import {
   DEFAULT_MOVE_TIMINGS,
   FORWARD_PHASE_RUNNERS,
@@ -10,15 +11,17 @@ import {
   rollback,
   type MoveTimings,
   type PhaseContext,
+  type PhaseResult,
 } from './move-phases';
 import { checkpoint, finishMove, loadMove, startMove, type MoveRow } from './move-store';
 
 /**
- * Runs one tenant move (logical strategy) from wherever its checkpoint says
- * it stands: phase by phase, the phase recorded in tenant_moves before it
- * acts. Before the switch, any error or a requested cancel rolls the move
- * back (the error text kept); from the switch on there is no way back, so
- * errors are retried (in process a few times, then by the job's retry).
+ * Runs one tenant move, logical (move-phases.ts) or copy
+ * (move-copy-phases.ts), from wherever its checkpoint says it stands: phase
+ * by phase, the phase recorded in tenant_moves before it acts. Before the
+ * switch, any error or a requested cancel rolls the move back (the error
+ * text kept); from the switch on there is no way back, so errors are retried
+ * (in process a few times, then by the job's retry).
  *
  * One runner per move at a time, across workers: a session advisory lock on
  * the control DB, held on a connection of its own for the length of the run
@@ -51,6 +54,12 @@ export class MoveBusyError extends Error {
 const MOVE_LOCK_NAMESPACE = 1_307_011;
 const TRY_LOCK_SQL = `select pg_try_advisory_lock($1, hashtext($2)) as locked`;
 const RETRY_PAUSE_MS = 2_000;
+
+/** Each strategy's forward phases; both roll back alike (move-phases.ts rollback). */
+const PHASE_RUNNERS: Record<MoveStrategy, Partial<Record<MovePhase, (ctx: PhaseContext) => Promise<PhaseResult>>>> = {
+  logical: FORWARD_PHASE_RUNNERS,
+  copy: COPY_PHASE_RUNNERS,
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -107,7 +116,6 @@ export async function runMove(moveId: string, options: RunMoveOptions = {}): Pro
   try {
     const first = await loadMove(moveId);
     if (!first) throw new Error(`there is no move ${moveId}`);
-    if (first.strategy !== 'logical') throw new Error(`move ${moveId}: the ${first.strategy} strategy is not implemented`);
     if (!(await startMove(moveId))) return { status: first.status, yielded: false };
     let failuresAfterSwitch = 0;
     for (;;) {
@@ -120,8 +128,8 @@ export async function runMove(moveId: string, options: RunMoveOptions = {}): Pro
         continue;
       }
       if (ctx.sliceOver()) return { status: move.status, yielded: true };
-      const phaseRunner = FORWARD_PHASE_RUNNERS[move.phase];
-      if (!phaseRunner) throw new Error(`move ${moveId}: no runner for phase ${move.phase}`);
+      const phaseRunner = PHASE_RUNNERS[move.strategy][move.phase];
+      if (!phaseRunner) throw new Error(`move ${moveId}: no runner for phase ${move.phase} of the ${move.strategy} strategy`);
       await options.onPhaseStart?.(move.phase);
       let result: MovePhase | 'yield';
       try {
@@ -148,7 +156,7 @@ export async function runMove(moveId: string, options: RunMoveOptions = {}): Pro
         await finishMove(moveId, 'done');
         return { status: 'done', yielded: false };
       }
-      // A phase may send the move back (drain → catch_up, drain → fence); otherwise it returns the next phase in order.
+      // A phase may send the move back (drain → catch_up, drain → fence; copy or verify → fence; fence again); otherwise it returns the next phase in order.
       if (result !== nextPhase(move.strategy, move.phase) && !['catch_up', 'fence'].includes(result)) {
         throw new Error(`move ${moveId}: phase ${move.phase} returned ${result}`);
       }

@@ -3,7 +3,8 @@ import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
 import type { Session } from '@/lib/auth/session-token';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
-import { confirmShape, refusalAsApiError, requireActiveTarget, requireMoveReadiness, requireUuid, TENANT_MOVE_COLUMNS, toTenantMove, type TenantMoveRow, type TenantMoveView } from './move-api';
+import { confirmShape, refusalAsApiError, requireActiveTarget, requireMoveReadiness, requireUuid } from './move-api';
+import { TENANT_MOVE_COLUMNS, toTenantMove, withReplicationLag, type TenantMoveRow, type TenantMoveView } from './move-read';
 import { createMove } from './move-store';
 
 /**
@@ -90,7 +91,7 @@ export async function startRebalanceRun(body: RunRequestBody, actor: Session): P
   const planned = body.plan.moves;
   // Same tables on both sides and room for a subscription, once per pair of shards (the run's moves take turns, one per shard at a time).
   const pairs = new Map(planned.map((move) => [`${move.from}→${move.to}`, move]));
-  for (const move of pairs.values()) await requireMoveReadiness(move.tenantId.toLowerCase(), move.to, `${move.from} → ${move.to}: `);
+  for (const move of pairs.values()) await requireMoveReadiness(move.tenantId.toLowerCase(), move.to, 'logical', `${move.from} → ${move.to}: `);
   return withControlTransaction(async (client) => {
     const tenants = new Map(
       (await client.query<{ id: string; name: string; shard_id: string }>(LOCK_TENANTS_SQL, [planned.map((move) => move.tenantId)])).rows.map((row) => [row.id, row]),
@@ -160,7 +161,8 @@ export async function getRebalanceRun(runIdParam: string): Promise<RunDetail> {
   const pool = getControlPool();
   const run = (await pool.query<RunRow & { plan: unknown }>(SELECT_RUN_SQL, [runId])).rows[0];
   if (!run) throw new ApiError('not_found', `no rebalance run ${runId}`);
-  const moves = (await pool.query<TenantMoveRow>(RUN_MOVES_SQL, [runId])).rows.map(toTenantMove);
+  const rows = (await pool.query<TenantMoveRow>(RUN_MOVES_SQL, [runId])).rows;
+  const moves = await Promise.all(rows.map((row) => withReplicationLag(toTenantMove(row))));
   return { ...runFields(run), plan: run.plan, moves };
 }
 

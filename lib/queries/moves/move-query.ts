@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { fetchJson } from '@/lib/api/client';
-import type { TenantMoveView } from '@/lib/rebalance/move-api';
+import type { TenantMoveView } from '@/lib/rebalance/move-read';
 import { moveKeys } from './keys';
 import { pollWhileLive } from './poll';
 
