@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { listenOnPostgres, parseRouteNotification, type ChannelListener } from './route-notifications';
 import {
+  SCHEMA_GONE_SQLSTATES,
   STALE_ROUTE_SQLSTATES,
   TENANT_ROUTE_PG_CHANNEL,
   TENANT_ROUTE_REDIS_CHANNEL,
@@ -30,7 +31,9 @@ import {
  *   and fetches the new one at once when the notification's version is newer
  *   than the cached one; older and duplicate notifications are ignored.
  * - A statement refused by a shard with a stale-route SQLSTATE (SSF01 fenced,
- *   SSM01 moved) makes withRoute refresh and retry once.
+ *   SSM01 moved) makes withRoute refresh and retry once; so does a missing
+ *   table or schema for a schema-layout tenant (its old shard's schema is
+ *   dropped once it has moved).
  * - After `ttlMs` a use revalidates with If-None-Match (a 304 is one small
  *   round trip). The reader (replica or primary) follows replica lag and has
  *   no notification of its own, so the TTL bounds how long an app keeps
@@ -137,10 +140,19 @@ const tenantRouteSchema: z.ZodType<TenantRoute> = z.object({
 });
 
 /** The SQLSTATE of a driver error (pg puts it on `code`; wrappers often keep the driver's error as `cause`). */
-export function isStaleRouteError(error: unknown): boolean {
+function sqlstateOf(error: unknown): string | undefined {
   const codeOf = (value: unknown) => (value && typeof value === 'object' ? (value as { code?: unknown }).code : undefined);
   const code = codeOf(error) ?? codeOf((error as { cause?: unknown } | null)?.cause);
-  return typeof code === 'string' && (STALE_ROUTE_SQLSTATES as readonly string[]).includes(code);
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isStaleRouteError(error: unknown): boolean {
+  return (STALE_ROUTE_SQLSTATES as readonly (string | undefined)[]).includes(sqlstateOf(error));
+}
+
+/** For a schema-layout tenant, its schema missing on the route's shard also means the route may be stale (SCHEMA_GONE_SQLSTATES). */
+function isStaleForRoute(route: TenantRoute, error: unknown): boolean {
+  return isStaleRouteError(error) || (route.schemaName !== null && (SCHEMA_GONE_SQLSTATES as readonly (string | undefined)[]).includes(sqlstateOf(error)));
 }
 
 interface TenantEntry {
@@ -378,7 +390,7 @@ export function createRoutingClient(options: RoutingClientOptions): RoutingClien
       try {
         return await work(route);
       } catch (error) {
-        if (!isStaleRouteError(error)) throw error;
+        if (!isStaleForRoute(route, error)) throw error;
         invalidate(tenantId);
         return work(await getRoute(tenantId));
       }

@@ -42,3 +42,11 @@ export interface TenantRouteNotification {
  * has moved away. The routing client refreshes the route on either.
  */
 export const STALE_ROUTE_SQLSTATES = ['SSF01', 'SSM01'] as const;
+
+/**
+ * A schema-layout tenant's move ends by dropping its schema on the old shard,
+ * and the fence triggers with it: a stale writer there gets undefined_table
+ * (or invalid_schema_name) instead of SSM01. For such a route these also
+ * refresh it (once; a route that was right fails the same way again).
+ */
+export const SCHEMA_GONE_SQLSTATES = ['42P01', '3F000'] as const;

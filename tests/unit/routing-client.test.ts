@@ -126,6 +126,35 @@ describe('routing client', () => {
     await client.close();
   });
 
+  it("retries a schema tenant's missing table on a fresh route (its old shard's schema is dropped after a move), but not a shared tenant's", async () => {
+    const schemaRoute = (shardId: string, version: number): TenantRoute => ({ ...route(shardId, version), layout: 'schema', schemaName: 'tenant_7c9e6679' });
+    const shardscope = fakeShardscope(schemaRoute('shard-1', 1));
+    const client = createRoutingClient({ baseUrl: 'http://shardscope.test', token: 't'.repeat(16), fetch: shardscope.fetch, ttlMs: 60_000 });
+    await client.getRoute(TENANT);
+    shardscope.state.current = schemaRoute('shard-2', 2);
+    const tried: string[] = [];
+    const written = await client.withRoute(TENANT, async (r) => {
+      tried.push(r.shardId);
+      if (r.shardId === 'shard-1') throw Object.assign(new Error('relation "tenant_7c9e6679.orders" does not exist'), { code: '42P01' });
+      return 'written';
+    });
+    expect(written).toBe('written');
+    expect(tried).toEqual(['shard-1', 'shard-2']);
+
+    const shared = fakeShardscope(route('shard-1', 1));
+    const sharedClient = createRoutingClient({ baseUrl: 'http://shardscope.test', token: 't'.repeat(16), fetch: shared.fetch, ttlMs: 60_000 });
+    let attempts = 0;
+    await expect(
+      sharedClient.withRoute(TENANT, async () => {
+        attempts += 1;
+        throw Object.assign(new Error('relation "orders" does not exist'), { code: '42P01' });
+      }),
+    ).rejects.toMatchObject({ code: '42P01' });
+    expect(attempts).toBe(1);
+    await client.close();
+    await sharedClient.close();
+  });
+
   it('serves an expired route while Shardscope is down, but never one known to be outdated', async () => {
     const shardscope = fakeShardscope(route('shard-1', 1));
     const { time, now } = clock();
