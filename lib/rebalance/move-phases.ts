@@ -228,6 +228,9 @@ export async function verify(ctx: PhaseContext): Promise<PhaseResult> {
 
 export async function switchOver(ctx: PhaseContext): Promise<PhaseResult> {
   const { move } = ctx;
+  // A tenant coming back to a shard it once left finds its old 'moved' row there: lifted before the directory sends writes
+  // there (until the switch commits, every write still goes to the fenced source).
+  await liftFence(ctx.target, move.tenantId);
   await switchTenant(move.id, move.tenantId, move.sourceShardId, move.targetShardId);
   // Stale writers on the source get SSM01 naming the new shard from here on.
   await markTenantMoved(ctx.source, move.tenantId, move.targetShardId);

@@ -50,8 +50,8 @@ export class MoveBusyError extends Error {
   }
 }
 
-/** Namespace of the per-move advisory lock (the second key is hashtext of the move id). */
-const MOVE_LOCK_NAMESPACE = 1_307_011;
+/** Namespace of the per-move advisory lock (the second key is hashtext of the move id); the sweep looks for it in pg_locks. */
+export const MOVE_LOCK_NAMESPACE = 1_307_011;
 const TRY_LOCK_SQL = `select pg_try_advisory_lock($1, hashtext($2)) as locked`;
 const RETRY_PAUSE_MS = 2_000;
 
@@ -64,21 +64,29 @@ const PHASE_RUNNERS: Record<MoveStrategy, Partial<Record<MovePhase, (ctx: PhaseC
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function holdMoveLock(moveId: string): Promise<pg.Client | null> {
+interface MoveLock {
+  client: pg.Client;
+  /** The lock's connection broke: the lock is gone, and the sweep may give the move to another runner. */
+  lost: () => boolean;
+}
+
+async function holdMoveLock(moveId: string): Promise<MoveLock | null> {
   const client = new pg.Client({
     connectionString: getFleet().control.url,
     connectionTimeoutMillis: getFleetEnv().SHARDSCOPE_NODE_TIMEOUT_MS,
     application_name: 'shardscope-move',
   });
-  client.on('error', () => {});
+  let lost = false;
+  client.on('error', () => (lost = true));
+  client.on('end', () => (lost = true));
   await client.connect();
   const locked = (await client.query<{ locked: boolean }>(TRY_LOCK_SQL, [MOVE_LOCK_NAMESPACE, moveId])).rows[0].locked;
-  if (locked) return client;
+  if (locked) return { client, lost: () => lost };
   await client.end().catch(() => {});
   return null;
 }
 
-function contextFor(move: MoveRow, timings: MoveTimings, sliceEndsAt: number | undefined): PhaseContext {
+function contextFor(move: MoveRow, timings: MoveTimings, sliceEndsAt: number | undefined, lock: MoveLock): PhaseContext {
   const source = findShard(move.sourceShardId);
   const target = findShard(move.targetShardId);
   if (!source || !target) throw new Error(`move ${move.id}: shard ${source ? move.targetShardId : move.sourceShardId} is not in the fleet file`);
@@ -91,7 +99,8 @@ function contextFor(move: MoveRow, timings: MoveTimings, sliceEndsAt: number | u
       const fresh = await loadMove(move.id);
       if (fresh?.cancelRequestedAt && cancellable(move.strategy, move.phase)) throw new MoveCancelledError();
     },
-    sliceOver: () => sliceEndsAt !== undefined && Date.now() > sliceEndsAt,
+    // A lost lock ends the slice at the next point a phase may stop: the next job finds out who runs the move now.
+    sliceOver: () => lock.lost() || (sliceEndsAt !== undefined && Date.now() > sliceEndsAt),
   };
 }
 
@@ -121,7 +130,7 @@ export async function runMove(moveId: string, options: RunMoveOptions = {}): Pro
     for (;;) {
       const move = (await loadMove(moveId))!;
       if (move.phase === 'finished') return { status: move.status, yielded: false };
-      const ctx = contextFor(move, timings, options.sliceEndsAt);
+      const ctx = contextFor(move, timings, options.sliceEndsAt, lock);
       if (move.phase === 'rollback') return { status: await runRollback(move, ctx), yielded: false };
       if (move.cancelRequestedAt && cancellable(move.strategy, move.phase)) {
         await checkpoint(moveId, 'rollback', { checkpoint: { ...move.checkpoint, rollbackFrom: move.phase } });
@@ -163,6 +172,6 @@ export async function runMove(moveId: string, options: RunMoveOptions = {}): Pro
       await checkpoint(moveId, result);
     }
   } finally {
-    await lock.end().catch(() => {});
+    await lock.client.end().catch(() => {});
   }
 }

@@ -171,6 +171,23 @@ describe('tenant move runner (logical)', () => {
     expect((move.verification as { equal: boolean }[]).map((table) => table.equal)).toEqual([true, true, true]);
   }, 180_000);
 
+  it('moves the tenant back to the shard it left, where its writes are taken again', async () => {
+    const moveId = await createMove(MOVED, 'shard-1', 'it');
+    expect(await runMove(moveId, FAST)).toEqual({ status: 'done', yielded: false });
+    expect(await directoryRow(MOVED)).toEqual({ shard_id: 'shard-1', status: 'active' });
+    const home = await connectAsApp(nodePort(1, 'primary'), 'it-move-back');
+    const away = await connectAsApp(nodePort(2, 'primary'), 'it-move-back-stale');
+    try {
+      await expect(home.query(`insert into orders (tenant_id, amount_cents) values ($1, 2)`, [MOVED])).resolves.toMatchObject({ rowCount: 1 });
+      await expect(away.query(`insert into orders (tenant_id, amount_cents) values ($1, 2)`, [MOVED])).rejects.toMatchObject({ code: MOVED_SQLSTATE });
+    } finally {
+      await home.end();
+      await away.end();
+    }
+    expect(await tenantCounts(2, MOVED)).toEqual({ app_users: 0, orders: 0, events: 0 });
+    expect(await shardscopeObjects()).toEqual([]);
+  }, 120_000);
+
   it('rolls back a move cancelled as its copy starts: the tenant stays on its shard and writable, nothing on the target', async () => {
     const moveId = await createMove(CANCELLED, 'shard-2', 'it');
     const outcome = await runMove(moveId, {

@@ -210,14 +210,14 @@ describe('moves API', () => {
       await ensureQueues(boss, 2);
       const first = (await postMove(IN_RUN, { targetShardId: 'shard-2', confirm: true })).body.moveId as string;
       const second = (await postMove(WAITING, { targetShardId: 'shard-2', confirm: true })).body.moveId as string;
-      expect((await sweepQueuedMoves(boss)).started).toEqual([first]);
+      expect((await sweepQueuedMoves(boss, 'pgboss_it_moves_sweep')).started).toEqual([first]);
       expect(await boss.getJobById(QUEUES.moveTenant, first)).toMatchObject({ state: 'created', data: { moveId: first } });
       // Its job waits: nothing more is sent, and the second move (same source and target) keeps waiting.
-      expect((await sweepQueuedMoves(boss)).started).toEqual([]);
+      expect((await sweepQueuedMoves(boss, 'pgboss_it_moves_sweep')).started).toEqual([]);
       expect(await boss.getJobById(QUEUES.moveTenant, second)).toBeNull();
       expect((await cancelMove(first)).body.outcome).toBe('cancelled');
       await boss.deleteJob(QUEUES.moveTenant, first);
-      expect((await sweepQueuedMoves(boss)).started).toEqual([second]);
+      expect((await sweepQueuedMoves(boss, 'pgboss_it_moves_sweep')).started).toEqual([second]);
       expect((await cancelMove(second)).body.outcome).toBe('cancelled');
     } finally {
       await boss.stop({ graceful: false }).catch(() => {});
