@@ -1,5 +1,3 @@
-import { findShard } from '@/lib/fleet/topology';
-import { liftFence, readFence } from '@/lib/rebalance/move-fence';
 import type { MovePhase } from '@/lib/rebalance/move-model';
 import { runMove, type RunMoveOutcome } from '@/lib/rebalance/move-runner';
 import type { MoveTimings } from '@/lib/rebalance/move-phases';
@@ -25,8 +23,6 @@ export interface TimedMove {
   startedAt: number;
   endedAt: number;
   marks: PhaseMark[];
-  /** The target held a 'moved' fence of an earlier move of this tenant, which the bench lifted before moving (see liftStaleFenceOnTarget). */
-  liftedStaleFence: boolean;
 }
 
 /** The last time a phase reached that edge (a drain retry runs fence and drain again: the last run is the one that led to the switch). */
@@ -41,25 +37,7 @@ export function phaseMs(move: TimedMove, phase: MovePhase): number | null {
   return start === null || end === null ? null : end - start;
 }
 
-/**
- * A move leaves a 'moved' fence on its source for stale writers, and nothing
- * in the move lifts it when the tenant later moves back onto that shard: the
- * apps' writes would be refused there (SSM01) after the switch, and the next
- * move out of it stops on the fence (FenceConflictError). The bench lifts
- * such a row before a move onto that shard, while the directory still routes
- * every write elsewhere, and reports how often it had to.
- */
-async function liftStaleFenceOnTarget(tenantId: string, targetShardId: string): Promise<boolean> {
-  const target = findShard(targetShardId);
-  if (!target) throw new Error(`shard ${targetShardId} is not in the fleet file`);
-  const fence = await readFence(target, tenantId);
-  if (fence?.state !== 'moved') return false;
-  await liftFence(target, tenantId);
-  return true;
-}
-
 export async function timedMove(tenantId: string, targetShardId: string, timings: Partial<MoveTimings>): Promise<TimedMove> {
-  const liftedStaleFence = await liftStaleFenceOnTarget(tenantId, targetShardId);
   const marks: PhaseMark[] = [];
   const startedAt = Date.now();
   const moveId = await createMove(tenantId, targetShardId, 'bench-move');
@@ -68,5 +46,5 @@ export async function timedMove(tenantId: string, targetShardId: string, timings
     onPhaseStart: (phase) => void marks.push({ phase, edge: 'start', at: Date.now() }),
     onPhase: (phase) => void marks.push({ phase, edge: 'end', at: Date.now() }),
   });
-  return { moveId, outcome, startedAt, endedAt: Date.now(), marks, liftedStaleFence };
+  return { moveId, outcome, startedAt, endedAt: Date.now(), marks };
 }

@@ -183,11 +183,6 @@ export async function runWriteBlock(shards: readonly ShardConfig[], options: Wri
   lines.push('');
   lines.push('where the write-block window goes (fence commit → switch commit, cut at the runner\'s phase hooks):');
   for (const [name, values] of segmentValues) lines.push(`  ${name.padEnd(36)} ${spread(values, [0.5, 0.95])}`);
-  const lifted = moves.filter((move) => move.liftedStaleFence).length;
-  lines.push(
-    `stale 'moved' fences lifted by the bench on a move's target before the move: ${lifted} of ${moves.length} moves ` +
-      `(the move leaves one on its source; moving back onto that shard needs it gone, see move-timeline.ts)`,
-  );
   lines.push('');
   lines.push(`the shards' costliest statements during the ${moves.length} moves (pg_stat_statements; the writer's inserts included):`);
   lines.push(...(await topStatementLines(shards, moves.length)));

@@ -1,7 +1,7 @@
 // What an online tenant move costs, on two shards of a sandbox of its own
 // (base port 25900; purged afterwards unless --keep):
 //
-//   npm run bench:move [-- --mb 200 --runs 2 --moves 20 --poll-ms 100 --keep]
+//   npm run bench:move [-- --part all|1|2 --mb 200 --runs 2 --moves 20 --poll-ms 100 --keep]
 //
 // 1. Copy rate. One tenant of --mb MB (its rows' stored size, measured) on
 //    shard-1, then, --runs times, the same copy two ways between the same
@@ -15,7 +15,7 @@
 //    (switch commit − fence commit), the longest gap the writer saw between
 //    acknowledged writes, the window cut by phase, and whether every
 //    acknowledged write is on the tenant's final shard.
-// Prints numbers, no pass/fail. BENCH_SANDBOX / BENCH_BASE_PORT give a
+// --part 1 or 2 runs only that part (default all). Prints numbers, no pass/fail. BENCH_SANDBOX / BENCH_BASE_PORT give a
 // parallel run its own sandbox.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
+    part: { type: 'string', default: 'all' },
     mb: { type: 'string', default: '200' },
     runs: { type: 'string', default: '2' },
     moves: { type: 'string', default: '20' },
@@ -37,6 +38,13 @@ const wholeAtLeast = (name: string, value: string, least: number): number => {
   if (!Number.isInteger(parsed) || parsed < least) throw new Error(`--${name} must be a whole number ≥ ${least}`);
   return parsed;
 };
+const PARTS: Record<string, { copyRate: boolean; writeBlock: boolean }> = {
+  all: { copyRate: true, writeBlock: true },
+  '1': { copyRate: true, writeBlock: false },
+  '2': { copyRate: false, writeBlock: true },
+};
+const PART = PARTS[values.part];
+if (!PART) throw new Error(`--part must be all, 1 or 2, got ${values.part}`);
 const MB = wholeAtLeast('mb', values.mb, 1);
 const RUNS = wholeAtLeast('runs', values.runs, 1);
 const MOVES = wholeAtLeast('moves', values.moves, 1);
@@ -88,31 +96,39 @@ try {
         `max_sync_workers_per_subscription ${settings.sync_workers}`,
       `moves: createMove + runMove (logical strategy) in this process, timings { pollMs: ${POLL_MS} } (DEFAULT_MOVE_TIMINGS.pollMs is ${DEFAULT_MOVE_TIMINGS.pollMs}; ` +
         `drain polls every min(pollMs, 50) ms, the fence's settle wait every 10 ms), everything else DEFAULT_MOVE_TIMINGS`,
-      '',
-      `1. copy rate: one tenant of ${MB} MB, ${RUNS} runs, each in the direction opposite to the last`,
-      `   raw pipe: each tenant table in turn, COPY (SELECT * … WHERE tenant_id = …) TO STDOUT on the source piped into COPY … FROM STDIN on the target`,
-      `             through this process (pg-copy-streams), the target session with session_replication_role = replica as a table-sync worker's;`,
-      `             then that copy is deleted and vacuumed`,
-      `   move copy: from the start of prepare (publication, subscription with copy_data: the initial sync starts with it) to the end of the copy`,
-      `             phase (every table's sync ready; seen at the copy phase's polls, every ${POLL_MS} ms)`,
-      `   before each timed side the tenant tables of both shards are vacuumed and both shards checkpointed (neither side pays the other's hint bits)`,
-      `   MB/s: the tenant's stored row bytes over the elapsed time; ratio: raw pipe time / move copy time (target ≥ 0.8×)`,
     ].join('\n'),
   );
-  const copyLines = await runCopyRate(shards, { targetBytes: MB * MIB, runs: RUNS, timings, log: progress });
-  console.log(copyLines.join('\n'));
+  if (PART.copyRate) {
+    console.log(
+      [
+        '',
+        `1. copy rate: one tenant of ${MB} MB, ${RUNS} runs, each in the direction opposite to the last`,
+        `   raw pipe: each tenant table in turn, COPY (SELECT * … WHERE tenant_id = …) TO STDOUT on the source piped into COPY … FROM STDIN on the target`,
+        `             through this process (pg-copy-streams), the target session with session_replication_role = replica as a table-sync worker's;`,
+        `             then that copy is deleted and vacuumed`,
+        `   move copy: from the start of prepare (publication, subscription with copy_data: the initial sync starts with it) to the end of the copy`,
+        `             phase (every table's sync ready; seen at the copy phase's polls, every ${POLL_MS} ms)`,
+        `   before each timed side the tenant tables of both shards are vacuumed and both shards checkpointed (neither side pays the other's hint bits)`,
+        `   MB/s: the tenant's stored row bytes over the elapsed time; ratio: raw pipe time / move copy time (target ≥ 0.8×)`,
+      ].join('\n'),
+    );
+    const copyLines = await runCopyRate(shards, { targetBytes: MB * MIB, runs: RUNS, timings, log: progress });
+    console.log(copyLines.join('\n'));
+  }
 
-  console.log(
-    [
-      '',
-      `2. write-block window: a small tenant (1,000 users, 3,000 orders, 1,000 events) moved ${MOVES} times back and forth while a writer inserts`,
-      `   its orders at ${WRITES_PER_SECOND}/s through the shard's PgBouncer, where the directory routes it; on SSF01/SSM01 it waits ${RETRY_PAUSE_MS} ms,`,
-      `   re-reads the directory and retries the same order. write_block_ms: switch commit − fence commit (tenant_moves);`,
-      `   writer gap: the longest time between two acknowledged writes from the move's start to the first acknowledgement after it ended`,
-    ].join('\n'),
-  );
-  const blockLines = await runWriteBlock(shards, { moves: MOVES, writesPerSecond: WRITES_PER_SECOND, retryPauseMs: RETRY_PAUSE_MS, timings, log: progress });
-  console.log(blockLines.join('\n'));
+  if (PART.writeBlock) {
+    console.log(
+      [
+        '',
+        `2. write-block window: a small tenant (1,000 users, 3,000 orders, 1,000 events) moved ${MOVES} times back and forth while a writer inserts`,
+        `   its orders at ${WRITES_PER_SECOND}/s through the shard's PgBouncer, where the directory routes it; on SSF01/SSM01 it waits ${RETRY_PAUSE_MS} ms,`,
+        `   re-reads the directory and retries the same order. write_block_ms: switch commit − fence commit (tenant_moves);`,
+        `   writer gap: the longest time between two acknowledged writes from the move's start to the first acknowledgement after it ended`,
+      ].join('\n'),
+    );
+    const blockLines = await runWriteBlock(shards, { moves: MOVES, writesPerSecond: WRITES_PER_SECOND, retryPauseMs: RETRY_PAUSE_MS, timings, log: progress });
+    console.log(blockLines.join('\n'));
+  }
 } finally {
   await getControlPool()
     .end()

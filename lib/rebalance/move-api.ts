@@ -7,7 +7,7 @@ import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { findShard } from '@/lib/fleet/topology';
 import { checkMoveCapacity } from './move-capacity';
 import { compareTenantCatalogs } from './move-catalog';
-import { cancellable, MOVE_STRATEGIES, type MovePhase, type MoveStatus, type MoveStrategy, type TableVerification, type TenantMove } from './move-model';
+import { cancellable, MOVE_STRATEGIES, type MovePhase, type MoveStatus, type MoveStrategy } from './move-model';
 import { createMove, MoveRefusedError, requestCancel } from './move-store';
 
 /**

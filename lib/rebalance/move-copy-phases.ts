@@ -1,12 +1,12 @@
 import { getControlPool } from '@/lib/control/db';
 import { TENANT_TABLES, type TenantTable } from '@/lib/tenants/tenant-schema';
-import { compareTenantCatalogs, targetHasTenantRows } from './move-catalog';
+import { compareTenantCatalogs } from './move-catalog';
 import { copyTenantTable, withCopySides } from './move-copy';
 import { MEASURED_BYTES_SQL } from './move-copy-sql';
-import { clearFence, recordFence, setStatusOnSource, tenantPlace } from './move-directory';
+import { clearFence, recordFence, setStatusOnSource } from './move-directory';
 import { FenceNotSettledError, fenceTenant, readFence } from './move-fence';
 import type { MovePhase } from './move-model';
-import { cleanup, MoveRefusedAtPrepareError, switchOver, verify, type PhaseContext, type PhaseResult } from './move-phases';
+import { cleanup, refuseUnlessMovable, switchOver, verify, type PhaseContext, type PhaseResult } from './move-phases';
 import { createTargetSchema } from './move-replication';
 import { checkpoint, type MoveCheckpoint } from './move-store';
 
@@ -38,22 +38,6 @@ const copyCheckpointOf = (saved: MoveCheckpoint): CopyCheckpoint => {
   const copy = saved.copy as Partial<CopyCheckpoint> | undefined;
   return { tablesCopied: copy?.tablesCopied ?? [], bytesStreamed: copy?.bytesStreamed ?? 0, rows: copy?.rows ?? 0, fenceRetries: copy?.fenceRetries };
 };
-
-/** The logical prepare's refusals, but for what copying needs: no capacity check (no slot, WAL sender or worker is used). */
-async function refuseUnlessMovable(ctx: PhaseContext): Promise<void> {
-  const { move, source, target } = ctx;
-  const place = await tenantPlace(move.tenantId);
-  if (!place) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is gone from the directory`);
-  if (place.pinned) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is pinned to ${place.shardId}`);
-  if (place.shardId !== move.sourceShardId) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is on ${place.shardId}, not ${move.sourceShardId}`);
-  // A schema tenant's schema is created on the target from the public templates: compare those first.
-  const catalogs = await compareTenantCatalogs(source, target, null);
-  if (!catalogs.equal) throw new MoveRefusedAtPrepareError(`the tenant tables differ between ${source.id} and ${target.id}: ${catalogs.differences.join('; ')}`);
-  const present = Object.entries(await targetHasTenantRows(target, move.tenantId, move.schemaName)).filter(([, rows]) => rows > 0);
-  if (present.length > 0) {
-    throw new MoveRefusedAtPrepareError(`${target.id} already holds rows of tenant ${move.tenantId} (${present.map(([table, rows]) => `${table}: ${rows}`).join(', ')})`);
-  }
-}
 
 export async function prepareCopy(ctx: PhaseContext): Promise<PhaseResult> {
   const { move, source, target } = ctx;

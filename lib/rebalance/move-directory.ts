@@ -50,16 +50,35 @@ const CLEAR_FENCE_SQL = `
       fenced_at = null
   where id = $1`;
 
-/** One batch of the tenant's rows (tenant_id leads the key: an index range). */
-const deleteBatchSql = (qualifiedTable: string) => `
-  delete from ${qualifiedTable}
-  where tenant_id = $1
-    and id in (
-      select id
-      from ${qualifiedTable}
-      where tenant_id = $1
-      limit $2
-    )`;
+/**
+ * One batch of the tenant's rows, the next ones in id order after the last
+ * batch's last id (after: with $3 that id; otherwise from the start). The ids
+ * are picked once (an array subquery is an init plan) and deleted by key
+ * lookup: as `id in (select … limit)` the planner's estimate of 1 row on
+ * freshly copied rows gave a nested loop that ran the LIMIT subquery again per
+ * row. Starting past the last id skips the dead index entries of the batches
+ * before. Returns the batch's row count and last id.
+ */
+const deleteBatchSql = (qualifiedTable: string, after: boolean) => `
+  with gone as (
+    delete from ${qualifiedTable}
+    where tenant_id = $1
+      and id = any(array(
+        select id
+        from ${qualifiedTable}
+        where tenant_id = $1${after ? '\n          and id > $3::bigint' : ''}
+        order by id
+        limit $2::int
+      ))
+    returning id
+  )
+  select count(*)::int as deleted, max(id)::text as last_id
+  from gone`;
+
+interface DeletedBatch {
+  deleted: number;
+  last_id: string | null;
+}
 
 export type SourceStatus = 'active' | 'moving' | 'fenced';
 
@@ -123,13 +142,17 @@ export async function removeTenantRows(shard: ShardConfig, tenantId: string, sch
     }
     const names = tenantTableNames(null);
     for (const table of TENANT_TABLES) {
+      let lastId: string | null = null;
       for (;;) {
         if (options.shouldPause?.()) return false;
         await client.query('begin');
         let deleted: number;
         try {
           await bypassFenceInTransaction(client, tenantId);
-          deleted = (await client.query(deleteBatchSql(names[table]), [tenantId, options.batchRows])).rowCount ?? 0;
+          const params: unknown[] = lastId === null ? [tenantId, options.batchRows] : [tenantId, options.batchRows, lastId];
+          const batch: DeletedBatch = (await client.query<DeletedBatch>(deleteBatchSql(names[table], lastId !== null), params)).rows[0];
+          deleted = batch.deleted;
+          lastId = batch.last_id ?? lastId;
           await client.query('commit');
         } catch (error) {
           await client.query('rollback').catch(() => {});

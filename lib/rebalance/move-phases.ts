@@ -5,7 +5,8 @@ import { compareTenantCatalogs, targetHasTenantRows } from './move-catalog';
 import { clearFence, recordFence, removeTenantRows, setStatusOnSource, switchTenant, tenantPlace } from './move-directory';
 import { FenceNotSettledError, fenceTenant, liftFence, markTenantMoved, readFence } from './move-fence';
 import type { MovePhase } from './move-model';
-import { copyProgress, createPublication, createSubscription, createTargetSchema, dropReplicationObjects, replicationLag, appliedPast } from './move-replication';
+import { copyProgress, replicationLag, waitUntilAppliedPast } from './move-progress';
+import { createPublication, createSubscription, createTargetSchema, dropReplicationObjects } from './move-replication';
 import { checkpoint, type MoveRow } from './move-store';
 import { setSequencesPastMovedIds, verifyTenant, type TenantVerifyProgress } from './move-verify';
 
@@ -86,23 +87,33 @@ async function subscribed(ctx: PhaseContext): Promise<boolean> {
   return (await copyProgress(ctx.target, ctx.move.id)).subscriptionExists;
 }
 
+/**
+ * What either strategy's prepare refuses before it creates anything (the API
+ * checked the same, but time passed): the tenant gone, pinned or elsewhere,
+ * different tenant tables on the target, the tenant's rows already there.
+ */
+export async function refuseUnlessMovable(ctx: PhaseContext): Promise<void> {
+  const { move, source, target } = ctx;
+  const place = await tenantPlace(move.tenantId);
+  if (!place) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is gone from the directory`);
+  if (place.pinned) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is pinned to ${place.shardId}`);
+  if (place.shardId !== move.sourceShardId) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is on ${place.shardId}, not ${move.sourceShardId}`);
+  // A schema tenant's schema is created on the target from the public templates: compare those first.
+  const catalogs = await compareTenantCatalogs(source, target, null);
+  if (!catalogs.equal) throw new MoveRefusedAtPrepareError(`the tenant tables differ between ${source.id} and ${target.id}: ${catalogs.differences.join('; ')}`);
+  const present = Object.entries(await targetHasTenantRows(target, move.tenantId, layoutSchema(move))).filter(([, rows]) => rows > 0);
+  if (present.length > 0) {
+    throw new MoveRefusedAtPrepareError(`${target.id} already holds rows of tenant ${move.tenantId} (${present.map(([table, rows]) => `${table}: ${rows}`).join(', ')})`);
+  }
+}
+
 export async function prepare(ctx: PhaseContext): Promise<PhaseResult> {
   const { move, source, target } = ctx;
   if (!(await subscribed(ctx))) {
     // Room for one more subscription (slots, WAL senders, workers) before anything is created: a move short of them stalls halfway.
     const noRoom = await checkMoveCapacity(source, target, move.id);
     if (noRoom) throw new MoveRefusedAtPrepareError(noRoom);
-    const place = await tenantPlace(move.tenantId);
-    if (!place) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is gone from the directory`);
-    if (place.pinned) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is pinned to ${place.shardId}`);
-    if (place.shardId !== move.sourceShardId) throw new MoveRefusedAtPrepareError(`tenant ${move.tenantId} is on ${place.shardId}, not ${move.sourceShardId}`);
-    // A schema tenant's schema is created on the target from the public templates: compare those first.
-    const catalogs = await compareTenantCatalogs(source, target, null);
-    if (!catalogs.equal) throw new MoveRefusedAtPrepareError(`the tenant tables differ between ${source.id} and ${target.id}: ${catalogs.differences.join('; ')}`);
-    const present = Object.entries(await targetHasTenantRows(target, move.tenantId, layoutSchema(move))).filter(([, rows]) => rows > 0);
-    if (present.length > 0) {
-      throw new MoveRefusedAtPrepareError(`${target.id} already holds rows of tenant ${move.tenantId} (${present.map(([table, rows]) => `${table}: ${rows}`).join(', ')})`);
-    }
+    await refuseUnlessMovable(ctx);
     // From here on the tenant's rows on the target are the move's own: rollback may remove them.
     await checkpoint(move.id, 'prepare', { checkpoint: { ...move.checkpoint, targetClaimed: true } });
     await setStatusOnSource(move.tenantId, move.sourceShardId, 'moving');
@@ -199,11 +210,8 @@ export async function drain(ctx: PhaseContext): Promise<PhaseResult> {
   const fenceRow = await readFence(source, move.tenantId);
   // Resumed after the fence was lifted (or before it was recorded): fence again.
   if (!fenceRow || fenceRow.state !== 'fenced' || move.fenceLsn === null) return 'fence';
-  const deadline = Date.now() + timings.drainTimeoutMs;
-  while (!(await appliedPast(source, move.id, move.fenceLsn))) {
-    if (Date.now() > deadline) return unfenceAndRetry(ctx, `the target had not applied up to the fence (${move.fenceLsn}) after ${timings.drainTimeoutMs} ms`);
-    await sleep(Math.min(timings.pollMs, 50));
-  }
+  const applied = await waitUntilAppliedPast(source, move.id, move.fenceLsn, { timeoutMs: timings.drainTimeoutMs, pollMs: Math.min(timings.pollMs, 50) });
+  if (!applied) return unfenceAndRetry(ctx, `the target had not applied up to the fence (${move.fenceLsn}) after ${timings.drainTimeoutMs} ms`);
   return 'verify';
 }
 

@@ -3,7 +3,7 @@ import { getControlPool } from '@/lib/control/db';
 import { findShard } from '@/lib/fleet/topology';
 import { requireUuid } from './move-api';
 import type { MovePhase, MoveStatus, MoveStrategy, TableVerification, TenantMove } from './move-model';
-import { replicationLag } from './move-replication';
+import { replicationLag } from './move-progress';
 
 /**
  * Moves as the console reads them (GET /api/moves/:id, a run's moves): the

@@ -4,17 +4,13 @@ import { withShardOwnerClient } from '@/lib/fleet/shard-owner';
 import { TENANT_TABLES, assertSchemaName, createTenantSchema } from '@/lib/tenants/tenant-schema';
 import { REPLICATION_OBJECT_PREFIX, replicationObjectNames } from './move-model';
 import {
-  APPLIED_PAST_SQL,
-  COPY_PROGRESS_SQL,
   DROP_SLOT_SQL,
   PREFIXED_PUBLICATIONS_SQL,
   PREFIXED_SLOTS_SQL,
   PREFIXED_SUBSCRIPTIONS_SQL,
   PUBLICATION_EXISTS_SQL,
   SLOTS_SQL,
-  SLOT_POSITION_SQL,
   SUBSCRIPTION_SQL,
-  SUBSCRIPTION_TABLES_SQL,
   SUBSCRIPTION_WORKERS_SQL,
   SYSTEM_IDENTIFIER_SQL,
   TERMINATE_BACKEND_SQL,
@@ -105,7 +101,10 @@ export async function createPublication(source: ShardConfig, moveId: string, ten
  * streaming its changes; its slot is created on the source under the same
  * name. A slot left on the source without a subscription (a crash inside
  * CREATE SUBSCRIPTION) is dropped first. Not in a transaction block: the
- * statement connects to the source to create the slot.
+ * statement connects to the source to create the slot. The apply worker
+ * commits with synchronous_commit = local rather than the subscription
+ * default off: it reports a change flushed (drain waits for that) only once
+ * its commit is on disk, and off leaves that to the WAL writer's next cycle.
  */
 export async function createSubscription(target: ShardConfig, source: ShardConfig, moveId: string): Promise<void> {
   const names = replicationObjectNames(moveId);
@@ -117,95 +116,9 @@ export async function createSubscription(target: ShardConfig, source: ShardConfi
       `create subscription ${names.subscription}
        connection ${pg.escapeLiteral(source.adminUrl)}
        publication ${names.publication}
-       with (copy_data = true, create_slot = true, slot_name = ${names.slot})`,
+       with (copy_data = true, create_slot = true, slot_name = ${names.slot}, synchronous_commit = 'local')`,
     );
   });
-}
-
-/** One table's initial sync: its pg_subscription_rel state and, while its COPY runs, what it has received. */
-export interface TableCopyProgress {
-  table: string;
-  /** i init, d data copy, f copy finished, s synchronized, r ready. */
-  state: string;
-  ready: boolean;
-  copyingBytes: number | null;
-  copyingRows: number | null;
-}
-
-export interface CopyProgress {
-  subscriptionExists: boolean;
-  /** Every table's initial copy is done and it streams: the copy phase may end. */
-  ready: boolean;
-  tables: TableCopyProgress[];
-}
-
-/**
- * The copy phase's progress on the target. Bytes are those of the COPYs
- * running now; a ready table has all of its rows (the caller adds the
- * tenant's measured bytes of ready tables).
- */
-export async function copyProgress(target: ShardConfig, moveId: string): Promise<CopyProgress> {
-  const { subscription } = replicationObjectNames(moveId);
-  return withShardOwner(target, async (client) => {
-    const { rowCount } = await client.query(SUBSCRIPTION_SQL, [subscription]);
-    if (!rowCount) return { subscriptionExists: false, ready: false, tables: [] };
-    const tables = (await client.query<{ table_name: string; state: string }>(SUBSCRIPTION_TABLES_SQL, [subscription])).rows;
-    const copying = new Map(
-      (await client.query<{ table_name: string; bytes_processed: string; tuples_processed: string }>(COPY_PROGRESS_SQL, [subscription])).rows.map(
-        (row) => [row.table_name, row] as const,
-      ),
-    );
-    const progress = tables.map(({ table_name: table, state }) => {
-      const copy = copying.get(table);
-      return {
-        table,
-        state,
-        ready: state === 'r',
-        copyingBytes: copy ? Number(copy.bytes_processed) : null,
-        copyingRows: copy ? Number(copy.tuples_processed) : null,
-      };
-    });
-    return { subscriptionExists: true, ready: progress.length > 0 && progress.every((table) => table.ready), tables: progress };
-  });
-}
-
-export interface ReplicationLag {
-  /** Source WAL not yet confirmed by the target: the catch-up distance. */
-  lagBytes: number;
-  /** WAL the slot keeps on the source's disk. */
-  retainedBytes: number;
-  confirmedFlushLsn: string | null;
-  currentLsn: string;
-  /** A walsender streams from the slot (the target's apply worker is connected). */
-  active: boolean;
-}
-
-/** The move's slot on the source, or null when it does not exist. */
-export async function replicationLag(source: ShardConfig, moveId: string): Promise<ReplicationLag | null> {
-  const { slot } = replicationObjectNames(moveId);
-  return withShardOwner(source, async (client) => {
-    const { rows } = await client.query(SLOT_POSITION_SQL, [slot]);
-    if (rows.length === 0) return null;
-    const [row] = rows;
-    return {
-      lagBytes: Number(row.lag_bytes ?? 0),
-      retainedBytes: Number(row.retained_bytes ?? 0),
-      confirmedFlushLsn: row.confirmed_flush_lsn,
-      currentLsn: row.current_lsn,
-      active: row.active,
-    };
-  });
-}
-
-/** The source WAL position the target has applied and flushed (the slot's confirmed_flush_lsn), or null without a slot. */
-export async function appliedUpTo(source: ShardConfig, moveId: string): Promise<string | null> {
-  return (await replicationLag(source, moveId))?.confirmedFlushLsn ?? null;
-}
-
-/** Whether the target has applied everything up to `lsn` (drain: the fence LSN). False without a slot. */
-export async function appliedPast(source: ShardConfig, moveId: string, lsn: string): Promise<boolean> {
-  const { slot } = replicationObjectNames(moveId);
-  return withShardOwner(source, async (client) => (await client.query(APPLIED_PAST_SQL, [slot, lsn])).rows[0]?.applied === true);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import { z } from 'zod';
 import { qualifiedTenantTable, TENANT_TABLES, type TenantTable } from '@/lib/tenants/tenant-schema';
 
@@ -8,63 +9,107 @@ import { qualifiedTenantTable, TENANT_TABLES, type TenantTable } from '@/lib/ten
  * walked along the primary key (tenant_id, id) in chunks; each chunk yields
  * its row count, its last id and an md5 of its rows in id order, and the
  * client folds the chunk hashes into a running sha256 per side. The source
- * sets the chunk boundaries (keyset pagination, N rows); the target hashes
- * the same id ranges, then whatever it holds past the source's last id. So a
- * big tenant never builds one huge string, and a resumed walk continues from
- * the last id instead of starting over.
+ * sets the chunk boundaries (keyset pagination, N rows, from the primary key
+ * alone); both sides then hash the same id range at once, and the target
+ * whatever it holds past the source's last id. So a big tenant never builds
+ * one huge string, and a resumed walk continues from the last id instead of
+ * starting over.
  */
 
+/** The table's columns by name, dropped ones left out; $1 the table as a statement names it. */
+export const TABLE_COLUMNS_SQL = `
+  select a.attname::text as column_name
+  from pg_attribute a
+  where a.attrelid = $1::regclass
+    and a.attnum > 0
+    and not a.attisdropped
+  order by a.attname::text collate "C"`;
+
 /**
- * One chunk: count, last id and md5 over the md5 of each row's jsonb text, in
- * id order. jsonb, not json: its keys are sorted, so the hash does not depend
- * on column order, only on names and values. Its text depends on the session's
- * TimeZone (timestamptz) and extra_float_digits: the connections pin both
- * (VERIFY_SESSION_OPTIONS). An empty chunk has count 0 and a null hash.
+ * A row's text: its columns in name order, as a row value. Not t::text,
+ * which follows column position: the catalog comparison matches columns by
+ * name (as logical replication does), so two shards may order them
+ * differently. A row value's text quotes each field as needed, so the text
+ * tells its fields apart and every value is in it. It depends on the
+ * session's TimeZone (timestamptz) and extra_float_digits: the connections
+ * pin both (VERIFY_SESSION_OPTIONS).
+ */
+export function rowTextSql(columns: readonly string[]): string {
+  if (columns.length === 0) throw new Error('a row text needs at least one column');
+  return `row(${columns.map((column) => `t.${pg.escapeIdentifier(column)}`).join(', ')})::text`;
+}
+
+/**
+ * One chunk: count, last id and md5 of its rows' texts in id order. An empty
+ * chunk has count 0 and a null hash.
  *
  * Four shapes, one per bound combination, rather than `$2 is null or id > $2`:
  * a generic plan could not use that as an index condition and would rescan the
  * tenant's range from its start for every chunk.
  */
-function chunkSql(relation: string, bounds: { after: boolean; through: boolean }): string {
+function chunkSql(relation: string, rowText: string, bounds: { after: boolean; through: boolean }): string {
   const conditions = ['t.tenant_id = $1'];
   const params: string[] = [];
   if (bounds.after) conditions.push(`t.id > $${1 + params.push('after')}::bigint`);
   if (bounds.through) conditions.push(`t.id <= $${1 + params.push('through')}::bigint`);
-  // The source's chunks are N rows; the target's aligned ranges take every row the range holds.
+  // A range takes every row it holds; the target's tail is read N rows at a time.
   const limit = bounds.through ? '' : `\n    limit $${2 + params.length}::int`;
   return `
   with chunk as (
-    select t.id, md5(to_jsonb(t)::text) as row_hash
+    select t.id, ${rowText} as row_text
     from ${relation} t
     where ${conditions.join('\n      and ')}
     order by t.id${limit}
   )
   select count(*)::int as row_count,
          max(id)::text as last_id,
-         md5(string_agg(row_hash, '' order by id)) as chunk_hash
+         md5(string_agg(row_text, '' order by id)) as chunk_hash
   from chunk`;
 }
 
+/** The last id of the source's next N rows (null: none left), read from the primary key alone. */
+function throughSql(relation: string, after: boolean): string {
+  return `
+  select max(chunk.id)::text as through_id
+  from (
+    select t.id
+    from ${relation} t
+    where t.tenant_id = $1${after ? '\n      and t.id > $2::bigint' : ''}
+    order by t.id
+    limit $${after ? 3 : 2}::int
+  ) chunk`;
+}
+
 export interface ChunkStatements {
-  /** $1 tenant, $2 rows: the first N of the tenant's rows. */
+  /** $1 tenant, $2 rows: the last id of the source's first N rows. */
+  firstThrough: string;
+  /** $1 tenant, $2 after id, $3 rows: the last id of the next N. */
+  nextThrough: string;
+  /** $1 tenant, $2 rows: the first N of the target's rows (the tail, when the source has none). */
   first: string;
-  /** $1 tenant, $2 after id, $3 rows: the next N. */
+  /** $1 tenant, $2 after id, $3 rows: the next N of the target's tail. */
   next: string;
-  /** $1 tenant, $2 through id: the target's rows of the source's first range. */
+  /** $1 tenant, $2 through id: either side's rows of the first range. */
   firstRange: string;
-  /** $1 tenant, $2 after id, $3 through id: the target's rows of one of the source's later ranges. */
+  /** $1 tenant, $2 after id, $3 through id: either side's rows of a later range. */
   nextRange: string;
 }
 
-/** The chunk statements for one tenant table; the relation comes from the allowlist (TENANT_TABLES) only. */
-export function chunkStatements(table: TenantTable, schemaName: string | null): ChunkStatements {
+/**
+ * The chunk statements for one tenant table; the relation comes from the
+ * allowlist (TENANT_TABLES) only, the columns from the catalog (quoted).
+ */
+export function chunkStatements(table: TenantTable, schemaName: string | null, columns: readonly string[]): ChunkStatements {
   if (!TENANT_TABLES.includes(table)) throw new Error(`not a tenant table: ${table}`);
   const relation = qualifiedTenantTable(table, schemaName);
+  const rowText = rowTextSql(columns);
   return {
-    first: chunkSql(relation, { after: false, through: false }),
-    next: chunkSql(relation, { after: true, through: false }),
-    firstRange: chunkSql(relation, { after: false, through: true }),
-    nextRange: chunkSql(relation, { after: true, through: true }),
+    firstThrough: throughSql(relation, false),
+    nextThrough: throughSql(relation, true),
+    first: chunkSql(relation, rowText, { after: false, through: false }),
+    next: chunkSql(relation, rowText, { after: true, through: false }),
+    firstRange: chunkSql(relation, rowText, { after: false, through: true }),
+    nextRange: chunkSql(relation, rowText, { after: true, through: true }),
   };
 }
 
@@ -170,17 +215,6 @@ export function parseChunkCursor(value: unknown, table: TenantTable): ChunkCurso
 export const ID_SEQUENCE_SQL = `select pg_get_serial_sequence($1, 'id') as sequence_name`;
 
 /**
- * Held while a sequence is read and raised: blocks inserts into the table
- * (the callers of its sequence), so no default id is drawn between the read
- * and the setval and the sequence never moves backwards. Reads go on; writers
- * of the table wait the few milliseconds it takes (lock_timeout bounds how
- * long this waits behind an open writer, so it never queues everyone for long).
- */
-export function lockForSequenceSql(table: TenantTable, schemaName: string | null): string {
-  return `lock table ${qualifiedTenantTable(table, schemaName)} in share row exclusive mode`;
-}
-
-/**
  * The largest id in the whole table, 0 when empty: in the shared layout the
  * sequence serves every tenant on the shard. A loose index scan over the
  * primary key (one descent per tenant for its max id) instead of a full scan,
@@ -221,8 +255,24 @@ export function sequenceStateSql(sequenceName: string): string {
   where p.seqrelid = $1::regclass`;
 }
 
-/** Makes $2 the sequence's next value ($1 the sequence). */
-export const RAISE_SEQUENCE_SQL = `select setval($1::regclass, $2::bigint, false)`;
+/**
+ * Raising a sequence that other tenants' inserts draw from, with no lock on
+ * their table (a lock would wait behind any long transaction on the shard and
+ * hold the moving tenant's fence meanwhile), and never backwards:
+ *
+ * - a small gap is drawn: $2 nextval() calls ($1 the sequence) move it at
+ *   least that far whatever else draws at the same time;
+ * - a gap over SEQUENCE_DRAW_LIMIT is jumped with setval, only while the
+ *   sequence still stands more than that limit below the wanted value ($2 the
+ *   wanted next value, $3 the limit), checked in the same statement: other
+ *   sessions would have to draw that many values within it to be overtaken.
+ *   No row: the guard failed; read the sequence again.
+ */
+export const SEQUENCE_DRAW_LIMIT = 100_000n;
+export const DRAW_SEQUENCE_SQL = `select max(nextval($1::regclass))::text as last_value from generate_series(1, $2::int)`;
+export const JUMP_SEQUENCE_SQL = `
+  select setval($1::regclass, $2::bigint, false)::text as next_value
+  where coalesce(pg_sequence_last_value($1::regclass), 0) < $2::bigint - $3::bigint`;
 
 export interface SequenceState {
   last_value: string;

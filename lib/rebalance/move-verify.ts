@@ -9,38 +9,38 @@ import {
   advanceTail,
   chunkStatements,
   ID_SEQUENCE_SQL,
-  lockForSequenceSql,
+  DRAW_SEQUENCE_SQL,
+  JUMP_SEQUENCE_SQL,
   markSourceDone,
   maxIdSql,
   nextSequenceValue,
   parseChunkCursor,
-  RAISE_SEQUENCE_SQL,
+  SEQUENCE_DRAW_LIMIT,
   raisedNextValue,
   sequenceStateSql,
   startCursor,
+  TABLE_COLUMNS_SQL,
   VERIFY_SESSION_OPTIONS,
   type ChunkCursor,
   type ChunkRow,
-  type ChunkStatements,
   type SequenceState,
 } from './move-verify-sql';
 
 /**
  * The verify phase of a tenant move: per tenant table, row count and an
  * ordered hash of the tenant's rows on source and target (chunked along the
- * primary key, resumable from a cursor), and the target's identity sequences
- * set past the moved ids. The caller has fenced the tenant and drained the
- * target, so neither side's rows of the tenant change while this reads them.
+ * primary key, both sides hashing a chunk at the same time, resumable from a
+ * cursor), and the target's identity sequences set past the moved ids. The
+ * caller has fenced the tenant and drained the target, so neither side's rows
+ * of the tenant change while this reads them.
  */
 
-/** Rows per chunk: a chunk's statement aggregates 32 bytes per row, so 5,000 rows are 160 kB. */
+/** Rows per chunk: a chunk's statement aggregates its rows' text (a few hundred bytes each here), so 5,000 rows are about 1 MB. */
 export const DEFAULT_CHUNK_ROWS = 5_000;
 
 /** One chunk's statement: an index range of the primary key; generous, since the tenant's writes are blocked anyway. */
 const CHUNK_TIMEOUT_MS = 60_000;
 
-/** How long the sequence step waits for a table lock behind an open writer before giving up (the phase retries). */
-const SEQUENCE_LOCK_TIMEOUT_MS = 2_000;
 
 export type { ChunkCursor } from './move-verify-sql';
 
@@ -93,6 +93,10 @@ async function chunk(client: pg.Client, sql: string, params: unknown[]): Promise
   return (await client.query<ChunkRow>(sql, params)).rows[0];
 }
 
+async function chunkEnd(client: pg.Client, sql: string, params: unknown[]): Promise<string | null> {
+  return (await client.query<{ through_id: string | null }>(sql, params)).rows[0].through_id;
+}
+
 /** Each side reads the table in one repeatable-read, read-only snapshot. */
 async function inSnapshots<T>(clients: pg.Client[], work: () => Promise<T>): Promise<T> {
   for (const client of clients) await client.query('begin isolation level repeatable read read only');
@@ -106,26 +110,41 @@ async function inSnapshots<T>(clients: pg.Client[], work: () => Promise<T>): Pro
   }
 }
 
+/** The table's columns by name on both sides; they must be the same names (the catalog comparison before the fence said so). */
+async function tableColumns(sourceClient: pg.Client, targetClient: pg.Client, relation: string): Promise<string[]> {
+  const [sourceColumns, targetColumns] = await Promise.all(
+    [sourceClient, targetClient].map(async (client) => (await client.query<{ column_name: string }>(TABLE_COLUMNS_SQL, [relation])).rows.map((row) => row.column_name)),
+  );
+  if (sourceColumns.join('\u0000') !== targetColumns.join('\u0000')) {
+    throw new Error(`${relation} has columns (${sourceColumns.join(', ')}) on the source but (${targetColumns.join(', ')}) on the target`);
+  }
+  return sourceColumns;
+}
+
 async function walkTable(
   sourceClient: pg.Client,
   targetClient: pg.Client,
   table: TenantTable,
   tenantId: string,
-  statements: ChunkStatements,
+  schemaName: string | null,
   options: VerifyTableOptions,
 ): Promise<TableVerificationResult> {
   const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a positive integer, got ${chunkRows}`);
   let cursor = options.resumeFrom ? parseChunkCursor(options.resumeFrom, table) : startCursor(table);
   await inSnapshots([sourceClient, targetClient], async () => {
+    const statements = chunkStatements(table, schemaName, await tableColumns(sourceClient, targetClient, qualifiedTenantTable(table, schemaName)));
     for (;;) {
       const after = cursor.afterId;
       if (!cursor.sourceDone) {
-        const source = await chunk(sourceClient, after === null ? statements.first : statements.next, after === null ? [tenantId, chunkRows] : [tenantId, after, chunkRows]);
-        if (source.row_count === 0) {
+        const through = await chunkEnd(sourceClient, after === null ? statements.firstThrough : statements.nextThrough, after === null ? [tenantId, chunkRows] : [tenantId, after, chunkRows]);
+        if (through === null) {
           cursor = markSourceDone(cursor);
         } else {
-          const target = await chunk(targetClient, after === null ? statements.firstRange : statements.nextRange, after === null ? [tenantId, source.last_id] : [tenantId, after, source.last_id]);
+          // Both sides hash the same id range at once, each on its own server.
+          const range = after === null ? statements.firstRange : statements.nextRange;
+          const params = after === null ? [tenantId, through] : [tenantId, after, through];
+          const [source, target] = await Promise.all([chunk(sourceClient, range, params), chunk(targetClient, range, params)]);
           cursor = advanceAligned(cursor, source, target);
         }
       } else {
@@ -160,8 +179,7 @@ export async function verifyTenantTable(
   schemaName: string | null,
   options: VerifyTableOptions = {},
 ): Promise<TableVerificationResult> {
-  const statements = chunkStatements(table, schemaName);
-  return withSides(source, target, (sourceClient, targetClient) => walkTable(sourceClient, targetClient, table, tenantId, statements, options));
+  return withSides(source, target, (sourceClient, targetClient) => walkTable(sourceClient, targetClient, table, tenantId, schemaName, options));
 }
 
 /** Where a tenant's verification stands: the tables finished, and the cursor inside the current one. JSON-safe, for the checkpoint. */
@@ -189,7 +207,7 @@ export async function verifyTenant(
     for (const table of TENANT_TABLES) {
       if (finished.some((result) => result.table === table)) continue;
       const current = options.resumeFrom?.current?.table === table ? options.resumeFrom.current : undefined;
-      const result = await walkTable(sourceClient, targetClient, table, tenantId, chunkStatements(table, schemaName), {
+      const result = await walkTable(sourceClient, targetClient, table, tenantId, schemaName, {
         chunkRows: options.chunkRows,
         resumeFrom: current,
         onProgress: (cursor) => options.onProgress?.({ finished: [...finished], current: cursor }),
@@ -219,28 +237,31 @@ export interface SequenceSetting {
  * an empty table leaves it as it is. Idempotent.
  */
 export async function setSequencesPastMovedIds(target: ShardConfig, tenantId: string, schemaName: string | null): Promise<SequenceSetting[]> {
-  const client = await connectOwner(target, `-c lock_timeout=${SEQUENCE_LOCK_TIMEOUT_MS}`, CHUNK_TIMEOUT_MS);
+  const client = await connectOwner(target, '', CHUNK_TIMEOUT_MS);
   try {
     const settings: SequenceSetting[] = [];
     for (const table of TENANT_TABLES) {
       const relation = qualifiedTenantTable(table, schemaName);
-      await client.query('begin');
-      try {
-        const { rows } = await client.query<{ sequence_name: string | null }>(ID_SEQUENCE_SQL, [relation]);
-        const sequence = rows[0]?.sequence_name;
-        if (!sequence) throw new Error(`${relation}.id on the target has no identity sequence (tenant ${tenantId})`);
-        await client.query(lockForSequenceSql(table, schemaName));
-        const maxId = BigInt((await client.query<{ max_id: string }>(maxIdSql(table, schemaName))).rows[0].max_id);
-        const state = (await client.query<SequenceState>(sequenceStateSql(sequence), [sequence])).rows[0];
-        const nextBefore = nextSequenceValue(state);
-        const raised = raisedNextValue(state, maxId);
-        if (raised !== null) await client.query(RAISE_SEQUENCE_SQL, [sequence, raised.toString()]);
-        await client.query('commit');
-        settings.push({ table, sequence, maxId: maxId.toString(), nextBefore: nextBefore.toString(), nextAfter: (raised ?? nextBefore).toString(), raised: raised !== null });
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
+      const { rows } = await client.query<{ sequence_name: string | null }>(ID_SEQUENCE_SQL, [relation]);
+      const sequence = rows[0]?.sequence_name;
+      if (!sequence) throw new Error(`${relation}.id on the target has no identity sequence (tenant ${tenantId})`);
+      const maxId = BigInt((await client.query<{ max_id: string }>(maxIdSql(table, schemaName))).rows[0].max_id);
+      const readState = async () => (await client.query<SequenceState>(sequenceStateSql(sequence), [sequence])).rows[0];
+      const nextBefore = nextSequenceValue(await readState());
+      let raised = false;
+      // A jump whose guard failed (others drew past it meanwhile) reads the sequence again; the gap only shrinks.
+      for (let state = await readState(), wanted = raisedNextValue(state, maxId); wanted !== null; state = await readState(), wanted = raisedNextValue(state, maxId)) {
+        const increment = BigInt(state.increment);
+        const gap = wanted - nextSequenceValue(state);
+        if (gap <= SEQUENCE_DRAW_LIMIT) {
+          await client.query(DRAW_SEQUENCE_SQL, [sequence, Number((gap + increment - 1n) / increment)]);
+        } else {
+          await client.query(JUMP_SEQUENCE_SQL, [sequence, wanted.toString(), SEQUENCE_DRAW_LIMIT.toString()]);
+        }
+        raised = true;
       }
+      const nextAfter = nextSequenceValue(await readState());
+      settings.push({ table, sequence, maxId: maxId.toString(), nextBefore: nextBefore.toString(), nextAfter: nextAfter.toString(), raised });
     }
     return settings;
   } finally {

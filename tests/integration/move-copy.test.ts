@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findShard } from '@/lib/fleet/topology';
 import { copyTenantTable, withCopySides } from '@/lib/rebalance/move-copy';
 import { liftFence, readFence } from '@/lib/rebalance/move-fence';
-import { FENCED_SQLSTATE, MOVED_SQLSTATE } from '@/lib/rebalance/move-model';
 import { listShardscopeReplicationObjects } from '@/lib/rebalance/move-replication';
 import { runMove } from '@/lib/rebalance/move-runner';
 import { createMove, requestCancel } from '@/lib/rebalance/move-store';
 import { TENANT_TABLES, createTenantSchema, dropTenantSchema, tenantSchemaName, tenantTableNames } from '@/lib/tenants/tenant-schema';
+import { directoryRow, startWriter } from './move-writer';
 import { connectAsApp, nodePort, withSuperuser } from './sandbox';
 import { withControl } from './workers';
 
@@ -31,7 +31,6 @@ const WRITER_BASE = 1_000_000;
 const MEASURED_BYTES = 7_654_321;
 const SEEDED = { app_users: 1000, orders: 3000, events: 1000 };
 const NOTHING = { app_users: 0, orders: 0, events: 0 };
-const shardNumber = (shardId: string) => Number(shardId.replace('shard-', '')) as 1 | 2;
 const onShard = <T>(n: 1 | 2, work: (client: pg.Client) => Promise<T>) => withSuperuser(nodePort(n, 'primary'), work);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FAST = { timings: { pollMs: 200 } };
@@ -99,8 +98,6 @@ function watchReplicationObjects() {
   };
 }
 
-const directoryRow = (tenantId: string) =>
-  withControl(async (client) => (await client.query(`select shard_id, status from tenants where id = $1`, [tenantId])).rows[0] as { shard_id: string; status: string });
 
 const moveRow = (moveId: string) =>
   withControl(
@@ -114,50 +111,6 @@ const moveRow = (moveId: string) =>
       ).rows[0],
   );
 
-/** An app writing the tenant's orders at ~100/s where the directory routes it; a fenced or moved refusal re-reads the route and retries the same order. */
-function startWriter(tenantId: string) {
-  const acknowledged: number[] = [];
-  const failures: string[] = [];
-  let staleRefusals = 0;
-  let running = true;
-  const clients = new Map<number, pg.Client>();
-  const clientFor = async (n: 1 | 2) => {
-    if (!clients.has(n)) clients.set(n, await connectAsApp(nodePort(n, 'primary'), 'it-copy-writer'));
-    return clients.get(n)!;
-  };
-  const done = (async () => {
-    let shardNo = shardNumber((await directoryRow(tenantId)).shard_id);
-    for (let next = WRITER_BASE; running; next++) {
-      for (;;) {
-        try {
-          await (await clientFor(shardNo)).query(`insert into orders (tenant_id, amount_cents) values ($1, $2)`, [tenantId, next]);
-          acknowledged.push(next);
-          break;
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          if (code !== FENCED_SQLSTATE && code !== MOVED_SQLSTATE) {
-            failures.push(`${code}: ${(error as Error).message}`);
-            break;
-          }
-          staleRefusals += 1;
-          await sleep(20);
-          shardNo = shardNumber((await directoryRow(tenantId)).shard_id);
-        }
-      }
-      await sleep(10);
-    }
-    for (const client of clients.values()) await client.end().catch(() => {});
-  })();
-  return {
-    acknowledged,
-    failures,
-    staleRefusals: () => staleRefusals,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
-}
 
 async function appInsertSucceeds(n: 1 | 2, tenantId: string, schemaName: string | null = null): Promise<void> {
   const app = await connectAsApp(nodePort(n, 'primary'), 'it-copy-after');
@@ -198,7 +151,7 @@ describe('tenant move runner (copy strategy)', () => {
   afterAll(removeEverything, 120_000);
 
   it('moves a tenant by COPY while an app writes to it: every acknowledged write on the target, none on the source, no replication object ever', async () => {
-    const writer = startWriter(MOVED);
+    const writer = startWriter(MOVED, WRITER_BASE, 'it-copy-writer');
     const watcher = watchReplicationObjects();
     await sleep(1_000);
     const moveId = await createMove(MOVED, 'shard-2', 'it', { strategy: 'copy' });

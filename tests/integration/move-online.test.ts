@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { NextRequest } from 'next/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GET as tenantRouteGet } from '@/app/api/tenants/[id]/route/route';
-import { findShard, getFleet } from '@/lib/fleet/topology';
+import { findShard } from '@/lib/fleet/topology';
 import { liftFence } from '@/lib/rebalance/move-fence';
 import { MOVED_SQLSTATE } from '@/lib/rebalance/move-model';
 import { dropReplicationObjects, listShardscopeReplicationObjects } from '@/lib/rebalance/move-replication';

@@ -3,16 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFleet } from '@/lib/fleet/topology';
 import { compareTenantCatalogs, targetHasTenantRows } from '@/lib/rebalance/move-catalog';
 import { replicationObjectNames } from '@/lib/rebalance/move-model';
-import {
-  appliedPast,
-  copyProgress,
-  createPublication,
-  createSubscription,
-  createTargetSchema,
-  dropReplicationObjects,
-  listShardscopeReplicationObjects,
-  replicationLag,
-} from '@/lib/rebalance/move-replication';
+import { appliedPast, copyProgress, replicationLag, waitUntilAppliedPast } from '@/lib/rebalance/move-progress';
+import { createPublication, createSubscription, createTargetSchema, dropReplicationObjects, listShardscopeReplicationObjects } from '@/lib/rebalance/move-replication';
 import { TENANT_TABLES, createTenantSchema, dropTenantSchema, tenantSchemaName, tenantTableNames } from '@/lib/tenants/tenant-schema';
 import { eventually, nodePort, withSuperuser } from './sandbox';
 
@@ -106,6 +98,11 @@ describe('move replication objects', () => {
     await createPublication(source, SHARED_MOVE, SHARED, null);
     await createSubscription(target, source, SHARED_MOVE);
     await createSubscription(target, source, SHARED_MOVE);
+    // Its apply worker flushes each commit itself, so drain sees the fence applied without waiting for the WAL writer.
+    const { subscription } = replicationObjectNames(SHARED_MOVE);
+    expect((await onShard(2, (client) => client.query(`select subsynccommit from pg_subscription where subname = $1`, [subscription]))).rows).toEqual([
+      { subsynccommit: 'local' },
+    ]);
 
     const progress = await eventually(() => copyProgress(target, SHARED_MOVE), (value) => value.ready, 45_000);
     expect(progress.tables.map((table) => [table.table, table.state])).toEqual([['app_users', 'r'], ['events', 'r'], ['orders', 'r']]);
@@ -120,8 +117,11 @@ describe('move replication objects', () => {
       await client.query(`insert into orders (tenant_id, amount_cents) values ($1, 1)`, [NEIGHBOUR]);
     });
     const written = await currentLsn(1);
-    await eventually(() => appliedPast(source, SHARED_MOVE, written), (applied) => applied, 30_000);
+    expect(await waitUntilAppliedPast(source, SHARED_MOVE, written, { timeoutMs: 30_000, pollMs: 50 })).toBe(true);
+    expect(await appliedPast(source, SHARED_MOVE, written)).toBe(true);
     expect(await tenantCounts(2, SHARED, null)).toEqual({ app_users: 500, orders: 1001, events: 495 });
+    // Far past anything the source has written: the wait gives up at its timeout instead of hanging.
+    expect(await waitUntilAppliedPast(source, SHARED_MOVE, 'FFFFFFFF/0', { timeoutMs: 300, pollMs: 50 })).toBe(false);
     expect(await tenantCounts(2, NEIGHBOUR, null)).toEqual({ app_users: 0, orders: 0, events: 0 });
     const statuses = await onShard(2, async (client) =>
       (await client.query(`select status, count(*)::int as n from orders where tenant_id = $1 group by status order by status`, [SHARED])).rows,

@@ -6,12 +6,13 @@ import { findShard, getFleet } from '@/lib/fleet/topology';
 import { createBoss } from '@/lib/jobs/boss';
 import { QUEUES } from '@/lib/jobs/queues';
 import { liftFence } from '@/lib/rebalance/move-fence';
-import { FENCED_SQLSTATE, MOVED_SQLSTATE } from '@/lib/rebalance/move-model';
+import { MOVED_SQLSTATE } from '@/lib/rebalance/move-model';
 import { dropReplicationObjects, listShardscopeReplicationObjects } from '@/lib/rebalance/move-replication';
 import { runMove } from '@/lib/rebalance/move-runner';
 import { createMove, MoveRefusedError, requestCancel } from '@/lib/rebalance/move-store';
 import { TENANT_TABLES } from '@/lib/tenants/tenant-schema';
 import { connectAsApp, eventually, nodePort, withSuperuser } from './sandbox';
+import { directoryRow, startWriter } from './move-writer';
 import { startWorker, stopWorker, withControl } from './workers';
 
 /**
@@ -27,7 +28,6 @@ const BY_WORKER = randomUUID();
 const TENANTS = [MOVED, CANCELLED, BY_WORKER];
 const JOBS_SCHEMA = 'pgboss_it_moves';
 const WRITER_BASE = 1_000_000;
-const shardNumber = (shardId: string) => Number(shardId.replace('shard-', '')) as 1 | 2;
 const onShard = <T>(n: 1 | 2, work: (client: pg.Client) => Promise<T>) => withSuperuser(nodePort(n, 'primary'), work);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FAST = { timings: { pollMs: 200 } };
@@ -55,53 +55,7 @@ async function shardscopeObjects(): Promise<unknown[]> {
   return lists.flatMap((objects) => [...objects.subscriptions, ...objects.publications, ...objects.slots, ...objects.tableSyncSlots]);
 }
 
-const directoryRow = (tenantId: string) =>
-  withControl(async (client) => (await client.query(`select shard_id, status from tenants where id = $1`, [tenantId])).rows[0] as { shard_id: string; status: string });
 
-/** An app writing the tenant's orders at ~100/s where the directory routes it; a fenced or moved refusal re-reads the route and retries the same order. */
-function startWriter(tenantId: string) {
-  const acknowledged: number[] = [];
-  const failures: string[] = [];
-  let staleRefusals = 0;
-  let running = true;
-  const clients = new Map<number, pg.Client>();
-  const clientFor = async (n: 1 | 2) => {
-    if (!clients.has(n)) clients.set(n, await connectAsApp(nodePort(n, 'primary'), 'it-move-writer'));
-    return clients.get(n)!;
-  };
-  const done = (async () => {
-    let shard = shardNumber((await directoryRow(tenantId)).shard_id);
-    for (let next = WRITER_BASE; running; next++) {
-      for (;;) {
-        try {
-          await (await clientFor(shard)).query(`insert into orders (tenant_id, amount_cents) values ($1, $2)`, [tenantId, next]);
-          acknowledged.push(next);
-          break;
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          if (code !== FENCED_SQLSTATE && code !== MOVED_SQLSTATE) {
-            failures.push(`${code}: ${(error as Error).message}`);
-            break;
-          }
-          staleRefusals += 1;
-          await sleep(20);
-          shard = shardNumber((await directoryRow(tenantId)).shard_id);
-        }
-      }
-      await sleep(10);
-    }
-    for (const client of clients.values()) await client.end().catch(() => {});
-  })();
-  return {
-    acknowledged,
-    failures,
-    staleRefusals: () => staleRefusals,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
-}
 
 async function removeEverything(): Promise<void> {
   const moves = await withControl(async (client) => (await client.query(`select id from tenant_moves where tenant_id = any($1::uuid[])`, [TENANTS])).rows as { id: string }[]);
@@ -134,7 +88,7 @@ describe('tenant move runner (logical)', () => {
   });
 
   it('moves a tenant while an app writes to it: every acknowledged write on the target, nothing left on the source', async () => {
-    const writer = startWriter(MOVED);
+    const writer = startWriter(MOVED, WRITER_BASE, 'it-move-writer');
     await sleep(1_000);
     const moveId = await createMove(MOVED, 'shard-2', 'it');
     const phases: string[] = [];

@@ -142,6 +142,40 @@ describe('move verification', () => {
     expect(results.filter((result) => result.table !== 'orders').every((result) => result.equal)).toBe(true);
   });
 
+  it('hashes columns by name: equal when the target orders them differently, unequal on one changed value, refused on another column set', async () => {
+    const tenant = randomUUID();
+    const schema = tenantSchemaName(tenant);
+    const names = tenantTableNames(schema);
+    try {
+      await onSource(async (client) => {
+        await createTenantSchema(client, schema);
+        await writeTenantRows(client, tenant, schema, { users: 10, orders: 600, events: 0 });
+      });
+      await onTarget(async (client) => {
+        await createTenantSchema(client, schema);
+        // Same names and types, every column in the opposite position (as a table rebuilt by hand could be).
+        await client.query(`drop table ${names.orders}`);
+        await client.query(`create table ${names.orders} as select updated_at, created_at, status, amount_cents, user_id, id, tenant_id from public.orders with no data`);
+        await client.query(`alter table ${names.orders} add primary key (tenant_id, id)`);
+        await writeTenantRows(client, tenant, schema, { users: 10, orders: 600, events: 0 });
+      });
+      const columnOrder = await onTarget(async (client) => (await client.query(`select attname from pg_attribute where attrelid = $1::regclass and attnum = 1`, [names.orders])).rows[0].attname);
+      expect(columnOrder).toBe('updated_at');
+
+      const same = await verifyTenantTable(source(), target(), 'orders', tenant, schema, { chunkRows: 250 });
+      expect([same.sourceRows, same.targetRows, same.chunks, same.equal]).toEqual([600, 600, 3, true]);
+
+      await onTarget((client) => client.query(`update ${names.orders} set status = 'paid!' where tenant_id = $1 and id = $2`, [tenant, BASE_ID + 3 * 321]));
+      const changed = await verifyTenantTable(source(), target(), 'orders', tenant, schema, { chunkRows: 250 });
+      expect([changed.sourceRows, changed.targetRows, changed.equal]).toEqual([600, 600, false]);
+
+      await onTarget((client) => client.query(`alter table ${names.orders} add column note text`));
+      await expect(verifyTenantTable(source(), target(), 'orders', tenant, schema)).rejects.toThrow(/columns .* on the source but .*note.* on the target/);
+    } finally {
+      for (const side of [onSource, onTarget]) await side((client) => dropTenantSchema(client, schema));
+    }
+  });
+
   it('counts a deleted row and a row only the target has', async () => {
     await onTarget((client) => client.query('delete from events where tenant_id = $1 and id = $2', [TENANT, BASE_ID + 700]));
     const events = await verifyTenantTable(source(), target(), 'events', TENANT, null, { chunkRows: 500 });

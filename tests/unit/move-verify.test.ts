@@ -10,6 +10,7 @@ import {
   nextSequenceValue,
   parseChunkCursor,
   raisedNextValue,
+  rowTextSql,
   sequenceStateSql,
   startCursor,
   type ChunkRow,
@@ -72,8 +73,12 @@ describe('verification cursor', () => {
 });
 
 describe('chunk statements', () => {
+  const columns = ['amount_cents', 'id', 'tenant_id'];
+
   it('number their parameters in order for each bound shape', () => {
-    const statements = chunkStatements('orders', null);
+    const statements = chunkStatements('orders', null, columns);
+    expect(statements.firstThrough).toMatch(/tenant_id = \$1[\s\S]*limit \$2::int/);
+    expect(statements.nextThrough).toMatch(/id > \$2::bigint[\s\S]*limit \$3::int/);
     expect(statements.first).toMatch(/tenant_id = \$1[\s\S]*limit \$2::int/);
     expect(statements.next).toMatch(/id > \$2::bigint[\s\S]*limit \$3::int/);
     expect(statements.firstRange).toMatch(/id <= \$2::bigint/);
@@ -81,10 +86,17 @@ describe('chunk statements', () => {
     expect(statements.nextRange).toMatch(/id > \$2::bigint[\s\S]*id <= \$3::bigint/);
   });
 
+  it('hash every column, named in the order given, each quoted', () => {
+    expect(chunkStatements('orders', null, columns).nextRange).toContain('row(t."amount_cents", t."id", t."tenant_id")::text');
+    expect(rowTextSql(['odd"name'])).toBe('row(t."odd""name")::text');
+    expect(() => rowTextSql([])).toThrow(/at least one column/);
+  });
+
   it('quote a tenant schema and refuse a table outside the allowlist', () => {
-    expect(chunkStatements('events', 'tenant_0123').first).toContain('"tenant_0123"."events"');
+    expect(chunkStatements('events', 'tenant_0123', columns).first).toContain('"tenant_0123"."events"');
+    expect(chunkStatements('events', 'tenant_0123', columns).firstThrough).toContain('"tenant_0123"."events"');
     expect(maxIdSql('events', 'tenant_0123')).toContain('"tenant_0123"."events"');
-    expect(() => chunkStatements('pg_authid' as never, null)).toThrow(/not a tenant table/);
+    expect(() => chunkStatements('pg_authid' as never, null, columns)).toThrow(/not a tenant table/);
   });
 });
 
