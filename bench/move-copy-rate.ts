@@ -166,6 +166,20 @@ export async function runCopyRate(shards: readonly ShardConfig[], options: CopyR
           `write block ${last.writeBlockMs} ms; pipe carried ${mb(pipe.streamBytes)} MB of COPY text)`,
       );
     }
+    // The copy strategy on the same tenant: its copy phase and verify, both inside the write block, are the rates
+    // lib/rebalance/move-estimate.ts estimates that block from.
+    const away = shards.find((shard) => shard.id !== home.id)!;
+    await settleShards(shards);
+    log(`copy strategy: move ${home.id} → ${away.id}…`);
+    const copyMove = await timedMove(tenantId, away.id, options.timings, 'copy');
+    const copyRow = (await getControlPool().query(MOVES_SQL, [[copyMove.moveId]])).rows[0];
+    if (copyMove.outcome.status !== 'done') throw new Error(`copy move ${copyMove.moveId} ended ${copyMove.outcome.status}: ${copyRow?.error}`);
+    const copyMs = phaseMs(copyMove, 'copy')!;
+    const verifyMs = phaseMs(copyMove, 'verify')!;
+    lines.push(
+      `  copy strategy  ${home.id} → ${away.id}   copy phase ${pad(seconds(copyMs), 6)} s ${pad(mbPerSecond(bytes, copyMs), 6)} MB/s   ` +
+        `verify ${seconds(verifyMs)} s ${mbPerSecond(bytes, verifyMs)} MB/s   write block ${copyRow.write_block_ms} ms   (whole move ${seconds(copyMove.endedAt - copyMove.startedAt)} s)`,
+    );
   } finally {
     log('dropping the large tenant…');
     await dropTenant(shards, tenantId);

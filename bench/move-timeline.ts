@@ -1,11 +1,11 @@
-import type { MovePhase } from '@/lib/rebalance/move-model';
+import type { MovePhase, MoveStrategy } from '@/lib/rebalance/move-model';
 import { runMove, type RunMoveOutcome } from '@/lib/rebalance/move-runner';
 import type { MoveTimings } from '@/lib/rebalance/move-phases';
 import { createMove } from '@/lib/rebalance/move-store';
 
 /**
- * One move run the way the worker runs it (createMove + runMove, logical
- * strategy), with the runner's phase hooks stamped on this process's clock
+ * One move run the way the worker runs it (createMove + runMove, the logical
+ * strategy unless told), with the runner's phase hooks stamped on this process's clock
  * (the sandbox shares the host's clock with it, so these compare with the
  * fenced_at and switched_at the move records on the control DB).
  */
@@ -37,10 +37,10 @@ export function phaseMs(move: TimedMove, phase: MovePhase): number | null {
   return start === null || end === null ? null : end - start;
 }
 
-export async function timedMove(tenantId: string, targetShardId: string, timings: Partial<MoveTimings>): Promise<TimedMove> {
+export async function timedMove(tenantId: string, targetShardId: string, timings: Partial<MoveTimings>, strategy: MoveStrategy = 'logical'): Promise<TimedMove> {
   const marks: PhaseMark[] = [];
   const startedAt = Date.now();
-  const moveId = await createMove(tenantId, targetShardId, 'bench-move');
+  const moveId = await createMove(tenantId, targetShardId, 'bench-move', { strategy });
   const outcome = await runMove(moveId, {
     timings,
     onPhaseStart: (phase) => void marks.push({ phase, edge: 'start', at: Date.now() }),

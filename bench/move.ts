@@ -10,6 +10,8 @@
 //    process with pg-copy-streams; then that copy is removed), and the move
 //    itself (createMove + runMove, logical strategy) from prepare's start to
 //    the end of its copy phase. Each run goes the other way from the last.
+//    Then one move of the same tenant by the copy strategy: its copy phase and
+//    verify (both inside its write block) in MB/s.
 // 2. Write-block window. A small tenant moved --moves times back and forth
 //    while an app writes to it at 200 writes/s: tenant_moves.write_block_ms
 //    (switch commit − fence commit), the longest gap the writer saw between
