@@ -11,3 +11,8 @@ export function isLive(move: Pick<TenantMove, 'status'>): boolean {
 export function pollWhileLive(moves: Pick<TenantMove, 'status'>[] | undefined): number | false {
   return moves === undefined || moves.some(isLive) ? MOVE_POLL_MS : false;
 }
+
+/** A run: poll while any move is live and until the run itself is closed (the sweep closes it seconds after its last move). */
+export function pollRunWhileOpen(run: { status: string; moves: Pick<TenantMove, 'status'>[] } | undefined): number | false {
+  return run?.status === 'running' ? MOVE_POLL_MS : pollWhileLive(run?.moves);
+}

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { fetchJson } from '@/lib/api/client';
 import type { RunDetail } from '@/lib/rebalance/move-runs';
 import { moveKeys } from './keys';
-import { MOVE_POLL_MS, pollWhileLive } from './poll';
+import { pollRunWhileOpen } from './poll';
 
 export type RunData = RunDetail;
 
@@ -19,6 +19,6 @@ export function useRunQuery(runId: string) {
   return useQuery({
     queryKey: moveKeys.run(runId),
     queryFn: ({ signal }) => getRun(runId, signal),
-    refetchInterval: (query) => (query.state.data?.status === 'running' ? MOVE_POLL_MS : pollWhileLive(query.state.data?.moves)),
+    refetchInterval: (query) => pollRunWhileOpen(query.state.data),
   });
 }
