@@ -11,24 +11,22 @@ import type { MoveStrategy } from './move-model';
  * copy: the fence comes first, so the block is the whole COPY of the tenant's
  *   rows, then the same verification and switch: it grows with the tenant.
  *
- * Rates are in bytes of measured storage (tenant_usage_latest.storage_bytes,
- * the figure the plan has), not bytes on the wire. Measured on the
- * integration sandbox (both shards and the runner on one 2-vCPU machine,
- * PG 15) with a 95k-row shared tenant (5k users, 50k orders, 40k events of
- * ~1 kB; 48–108 MiB measured) moved shard-1 → shard-2 by runMove, each phase
- * timed with its onPhaseStart/onPhase hooks, 5 copy and 3 logical moves:
- *   SHARDSCOPE_FLEET_FILE=.sandbox/it-h2/fleet.json node --import tsx .sandbox/h2-scratch/h2-rate.mts copy
- * (the script is in issue 11's copy-strategy report, to become part of bench/).
- * The medians are taken; shards on their own hardware copy faster.
+ * The rates come from `npm run bench:move` (part 1's copy-strategy line: a
+ * 201 MB tenant moved by the copy strategy between the sandbox's shards on a
+ * 2-CPU machine: copy phase 9.5 MB/s, verify 21.8 MB/s of the tenant's row
+ * bytes). They are applied to the tenant's measured storage
+ * (tenant_usage_latest.storage_bytes, the figure the plan has), which also
+ * counts indexes and free space: the estimate errs long, as a warning should.
+ * Shards on their own hardware copy faster.
  */
 
 const MIB = 1024 * 1024;
 
-/** Copy phase: 8–32 MiB/s of measured storage over 5 runs (46 MB of COPY text each), median 14. */
-export const COPY_BYTES_PER_SECOND = 14 * MIB;
+/** Copy phase: 9.5 MB/s in bench:move, rounded down. */
+export const COPY_BYTES_PER_SECOND = 9 * MIB;
 
-/** Verify phase (count and chunked md5 on both sides, then the sequences): 9–38 MiB/s over 8 runs, median 15 over the 5 copy moves (17 over all 8). */
-export const VERIFY_BYTES_PER_SECOND = 15 * MIB;
+/** Verify phase (count and chunked md5 on both sides at once, then the sequences): 21.8 MB/s in bench:move, rounded down. */
+export const VERIFY_BYTES_PER_SECOND = 20 * MIB;
 
 /** Fence settling and the switch's control transaction: 0.1–0.3 s measured, rounded up. */
 export const FENCE_AND_SWITCH_MS = 500;
