@@ -1,14 +1,15 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { listenOnPostgres, parseRouteNotification, type ChannelListener } from './route-notifications';
+import { isStaleForRoute, isStaleRouteError } from './stale-route';
 import {
-  SCHEMA_GONE_SQLSTATES,
-  STALE_ROUTE_SQLSTATES,
   TENANT_ROUTE_PG_CHANNEL,
   TENANT_ROUTE_REDIS_CHANNEL,
   type TenantRoute,
   type TenantRouteNotification,
 } from './tenant-route-model';
+
+export { isStaleRouteError } from './stale-route';
 
 /**
  * The client the platform's apps use to find a tenant's shard: which endpoint
@@ -139,21 +140,6 @@ const tenantRouteSchema: z.ZodType<TenantRoute> = z.object({
   version: z.number().int().positive(),
 });
 
-/** The SQLSTATE of a driver error (pg puts it on `code`; wrappers often keep the driver's error as `cause`). */
-function sqlstateOf(error: unknown): string | undefined {
-  const codeOf = (value: unknown) => (value && typeof value === 'object' ? (value as { code?: unknown }).code : undefined);
-  const code = codeOf(error) ?? codeOf((error as { cause?: unknown } | null)?.cause);
-  return typeof code === 'string' ? code : undefined;
-}
-
-export function isStaleRouteError(error: unknown): boolean {
-  return (STALE_ROUTE_SQLSTATES as readonly (string | undefined)[]).includes(sqlstateOf(error));
-}
-
-/** For a schema-layout tenant, its schema missing on the route's shard also means the route may be stale (SCHEMA_GONE_SQLSTATES). */
-function isStaleForRoute(route: TenantRoute, error: unknown): boolean {
-  return isStaleRouteError(error) || (route.schemaName !== null && (SCHEMA_GONE_SQLSTATES as readonly (string | undefined)[]).includes(sqlstateOf(error)));
-}
 
 interface TenantEntry {
   route: TenantRoute | null;
