@@ -1,3 +1,4 @@
+import { inTransaction } from '@/lib/control/db';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -109,17 +110,12 @@ export async function copyTenantTable(
 ): Promise<CopiedTable> {
   const { columns, keyColumns } = await tableShape(sides.source, table, schemaName);
   const statements = copyStatements(table, schemaName, tenantId, columns, keyColumns);
-  await sides.target.query('begin');
-  try {
-    await bypassFenceInTransaction(sides.target, tenantId);
-    await sides.target.query(statements.removeLeftovers, [tenantId]);
+  return inTransaction(sides.target, async (target) => {
+    await bypassFenceInTransaction(target, tenantId);
+    await target.query(statements.removeLeftovers, [tenantId]);
     const progress = meter(onProgress);
-    const into = sides.target.query(copyFrom(statements.copyIn));
+    const into = target.query(copyFrom(statements.copyIn));
     await pipeline(sides.source.query(copyTo(statements.copyOut)), progress.stream, into);
-    await sides.target.query('commit');
     return { table, bytes: progress.streamed.bytes, rows: into.rowCount };
-  } catch (error) {
-    await sides.target.query('rollback').catch(() => {});
-    throw error;
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { getControlPool, withControlTransaction } from '@/lib/control/db';
+import { getControlPool, inTransaction, withControlTransaction } from '@/lib/control/db';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { TENANT_TABLES, dropTenantSchema, tenantTableNames } from '@/lib/tenants/tenant-schema';
 import { bypassFenceInTransaction } from './move-fence';
@@ -145,19 +145,13 @@ export async function removeTenantRows(shard: ShardConfig, tenantId: string, sch
       let lastId: string | null = null;
       for (;;) {
         if (options.shouldPause?.()) return false;
-        await client.query('begin');
-        let deleted: number;
-        try {
+        const params: unknown[] = lastId === null ? [tenantId, options.batchRows] : [tenantId, options.batchRows, lastId];
+        const batch = await inTransaction(client, async () => {
           await bypassFenceInTransaction(client, tenantId);
-          const params: unknown[] = lastId === null ? [tenantId, options.batchRows] : [tenantId, options.batchRows, lastId];
-          const batch: DeletedBatch = (await client.query<DeletedBatch>(deleteBatchSql(names[table], lastId !== null), params)).rows[0];
-          deleted = batch.deleted;
-          lastId = batch.last_id ?? lastId;
-          await client.query('commit');
-        } catch (error) {
-          await client.query('rollback').catch(() => {});
-          throw error;
-        }
+          return (await client.query<DeletedBatch>(deleteBatchSql(names[table], lastId !== null), params)).rows[0];
+        });
+        const deleted = batch.deleted;
+        lastId = batch.last_id ?? lastId;
         if (deleted < options.batchRows) break;
         await sleep(options.pauseMs);
       }

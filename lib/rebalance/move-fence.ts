@@ -1,3 +1,4 @@
+import { inTransaction } from '@/lib/control/db';
 import pg from 'pg';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { withShardOwnerClient } from '@/lib/fleet/shard-owner';
@@ -112,18 +113,6 @@ const toFence = (row: FenceRow): TenantFence => ({ tenantId: row.tenant_id, stat
 
 function withShardOwner<T>(shard: ShardConfig, work: (client: pg.Client) => Promise<T>): Promise<T> {
   return withShardOwnerClient(shard, { statementTimeoutMs: FENCE_STATEMENT_TIMEOUT_MS, applicationName: CONSOLE_APPLICATION_NAME }, work);
-}
-
-async function inTransaction<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {
-  await client.query('begin');
-  try {
-    const result = await work();
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

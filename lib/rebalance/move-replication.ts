@@ -1,3 +1,4 @@
+import { inTransaction } from '@/lib/control/db';
 import pg from 'pg';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { withShardOwnerClient } from '@/lib/fleet/shard-owner';
@@ -55,16 +56,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * the subscription: logical replication copies rows, not DDL.
  */
 export async function createTargetSchema(target: ShardConfig, schemaName: string): Promise<void> {
-  await withShardOwner(target, async (client) => {
-    await client.query('begin');
-    try {
-      await createTenantSchema(client, schemaName);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
-    }
-  });
+  await withShardOwner(target, (client) => inTransaction(client, () => createTenantSchema(client, schemaName)));
 }
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
 import type { Session } from '@/lib/auth/session-token';
-import { getControlPool, withControlTransaction } from '@/lib/control/db';
+import { getControlPool, inTransaction, withControlTransaction } from '@/lib/control/db';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { withShardOwnerClient } from '@/lib/fleet/shard-owner';
 import { CONSOLE_APPLICATION_NAME, describeNodeError } from '@/lib/fleet/node-pools';
@@ -98,16 +98,7 @@ function withShardOwner<T>(shard: ShardConfig, work: (client: pg.Client) => Prom
 /** The tenant's schema and tables on its shard, all in one shard transaction (DDL is transactional in Postgres). */
 async function createSchemaOnShard(shard: ShardConfig, schemaName: string): Promise<void> {
   try {
-    await withShardOwner(shard, async (client) => {
-      await client.query('begin');
-      try {
-        await createTenantSchema(client, schemaName);
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      }
-    });
+    await withShardOwner(shard, (client) => inTransaction(client, () => createTenantSchema(client, schemaName)));
   } catch (error) {
     throw new ApiError('unavailable', `shard ${shard.id} did not create the tenant's schema: ${describeNodeError(error)}`);
   }
