@@ -18,6 +18,7 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/integration/global-setup.ts'],
+          setupFiles: ['tests/integration/setup-sessions.ts'],
           // The tests stop and pause nodes of one shared sandbox: one file at a time.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -95,7 +95,7 @@ const { migrateFleet } = await import('@/lib/migrate/migrate-fleet');
 const { ensurePartitionFor } = await import('@/lib/history/partitions');
 const { snapshotStatements } = await import('@/lib/history/statement-snapshots');
 const { samplingSlot } = await import('@/lib/jobs/slots');
-const { createSessionToken, SESSION_COOKIE } = await import('@/lib/auth/session-token');
+const { issueSessionCookie } = await import('@/lib/auth/issue-session');
 const { FRESH_WAIT_MS, forgetWindowIncreases } = await import('@/lib/statements/statements-report');
 const { LIVE_READING_TTL_MS } = await import('@/lib/statements/statements-live');
 const { GET: statementsRoute } = await import('@/app/api/queries/route');
@@ -198,8 +198,7 @@ async function fillRealNodes(pass: number): Promise<void> {
   progress(`pass ${pass}: distinct statements run on the real nodes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-const now = Math.floor(Date.now() / 1000);
-const cookie = `${SESSION_COOKIE}=${createSessionToken({ user: 'bench', role: 'viewer', issuedAt: now, expiresAt: now + 7200 }, process.env.SHARDSCOPE_SESSION_SECRET!)}`;
+const cookie = await issueSessionCookie(control, { user: 'bench', role: 'viewer', secret: process.env.SHARDSCOPE_SESSION_SECRET!, ttlSeconds: 7200 });
 
 type Route = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 

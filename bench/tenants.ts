@@ -55,7 +55,7 @@ const { readFleetFile } = await import('@/lib/fleet/fleet-file');
 const { migrateFleet } = await import('@/lib/migrate/migrate-fleet');
 const { ensurePartitionsAround } = await import('@/lib/history/partitions');
 const { tenantUsageKey, USAGE_BUCKET_TTL_SECONDS } = await import('@/lib/tenants/usage-keys');
-const { createSessionToken, SESSION_COOKIE } = await import('@/lib/auth/session-token');
+const { issueSessionCookie } = await import('@/lib/auth/issue-session');
 const { samplingSlot } = await import('@/lib/jobs/slots');
 const { GET: directoryRoute } = await import('@/app/api/tenants/route');
 const { syncTenantCounters } = await import('@/lib/tenants/counters-sync');
@@ -97,8 +97,7 @@ async function seed(): Promise<{ samples: { id: string; name: string }[] }> {
   return { samples };
 }
 
-const now = Math.floor(Date.now() / 1000);
-const cookie = `${SESSION_COOKIE}=${createSessionToken({ user: 'bench', role: 'viewer', issuedAt: now, expiresAt: now + 7200 }, process.env.SHARDSCOPE_SESSION_SECRET!)}`;
+const cookie = await issueSessionCookie(control, { user: 'bench', role: 'viewer', secret: process.env.SHARDSCOPE_SESSION_SECRET!, ttlSeconds: 7200 });
 
 async function timedGet(query: string): Promise<{ ms: number; nextCursor: string | null; rows: number }> {
   const request = new NextRequest(`http://bench.test/api/tenants?${query}`, { headers: { host: 'bench.test', cookie } });

@@ -4,7 +4,7 @@ import { E2E_BASE_URL, E2E_PASSWORDS, E2E_SERVER_ENV } from './e2e-env';
 
 export async function signInThroughTheForm(page: Page, user: keyof typeof E2E_PASSWORDS): Promise<void> {
   await page.goto('/login');
-  await page.getByLabel('User').selectOption(user);
+  await page.getByLabel('User').fill(user);
   await page.getByLabel('Password').fill(E2E_PASSWORDS[user]);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('signed-in-as')).toContainText(`${user} (${user})`);

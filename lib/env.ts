@@ -46,6 +46,13 @@ const webEnvShape = {
   SHARDSCOPE_OPERATOR_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SHARDSCOPE_VIEWER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SHARDSCOPE_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  /** 'local': users in the control DB (the default). 'supabase': Supabase Auth of the platform project. */
+  SHARDSCOPE_AUTH_PROVIDER: z.enum(['local', 'supabase']).default('local'),
+  /** A local session unused this long ends (an open console page polls, so it stays in use). */
+  SHARDSCOPE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  /** Failed sign-ins allowed per user name and per client address within the window (seed document 001: 5 per 15 min). */
+  SHARDSCOPE_SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SHARDSCOPE_SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Bearer token Prometheus scrapers send to GET /api/metrics; unset = the endpoint is disabled. */
   SHARDSCOPE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /**

@@ -25,15 +25,11 @@ export function LoginForm() {
     <form onSubmit={onSubmit}>
       <label>
         User
-        <select name="username" defaultValue="admin">
-          <option value="admin">admin</option>
-          <option value="operator">operator</option>
-          <option value="viewer">viewer</option>
-        </select>
+        <input name="username" type="text" autoComplete="username" autoCapitalize="none" spellCheck={false} required autoFocus />
       </label>
       <label>
         Password
-        <input name="password" type="password" autoComplete="current-password" required autoFocus />
+        <input name="password" type="password" autoComplete="current-password" required />
       </label>
       {error ? (
         <p className="field-error" role="alert">

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { getFleetEnv } from '@/lib/env';
 import { CHANNEL_FAILING_AFTER, type ChannelKind, type NotificationChannel } from './alert-model';

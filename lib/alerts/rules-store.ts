@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { getFleet } from '@/lib/fleet/topology';
 import type { AlertRule, AlertRuleOverrideInput, AlertRulePatch, Comparator, RuleScope } from './alert-model';

@@ -33,6 +33,8 @@ export interface ApiErrorBody {
 
 export class ApiError extends Error {
   readonly status: number;
+  /** For 429 and 503: seconds the client should wait, sent as Retry-After. */
+  retryAfterSeconds?: number;
 
   constructor(
     readonly code: ApiErrorCode,

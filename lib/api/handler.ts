@@ -4,7 +4,7 @@ import { writeAudit } from '@/lib/auth/audit';
 import { isSameOrigin } from '@/lib/auth/origin';
 import { sessionFromRequest } from '@/lib/auth/guard';
 import { hasRole, type Role } from '@/lib/auth/roles';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { ApiError } from './errors';
 
 /**
@@ -26,7 +26,10 @@ export interface ApiRequestContext<P> {
 }
 
 export function toErrorResponse(error: unknown): NextResponse {
-  if (error instanceof ApiError) return NextResponse.json(error.toBody(), { status: error.status });
+  if (error instanceof ApiError) {
+    const headers = error.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(error.retryAfterSeconds) };
+    return NextResponse.json(error.toBody(), { status: error.status, headers });
+  }
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const field = issue?.path.join('.') || undefined;
@@ -67,13 +70,26 @@ async function auditRefusedMutation(request: NextRequest, session: Session | nul
   }).catch((auditError: unknown) => console.warn('[api] refusal not audited:', (auditError as Error).message));
 }
 
-/** A signed-in route: 401 without a session, 403 below `required`, Origin checked on mutations. */
+export interface ApiRouteOptions {
+  /**
+   * Let this mutation run on a degraded session (the control DB does not
+   * answer). Only for sign-out, which must work during the outage.
+   */
+  allowDegraded?: boolean;
+}
+
+/**
+ * A signed-in route: 401 without a session, 403 below `required`, Origin
+ * checked on mutations, and mutations refused (503) on a degraded session:
+ * they need the control DB for their audit row anyway.
+ */
 export function apiRoute<P extends RouteParams = RouteParams>(
   required: Role,
   handler: (context: ApiRequestContext<P>) => Promise<unknown>,
+  options: ApiRouteOptions = {},
 ) {
   return async (request: NextRequest, context: RouteContext<P>): Promise<Response> => {
-    const session = sessionFromRequest(request);
+    const session = await sessionFromRequest(request);
     try {
       try {
         if (!session) throw new ApiError('unauthorized', 'sign in first');
@@ -82,6 +98,9 @@ export function apiRoute<P extends RouteParams = RouteParams>(
       } catch (refusal) {
         if (MUTATING_METHODS.has(request.method)) await auditRefusedMutation(request, session, refusal as ApiError);
         throw refusal;
+      }
+      if (MUTATING_METHODS.has(request.method) && session.degraded && !options.allowDegraded) {
+        throw new ApiError('unavailable', 'the control database does not answer: the console is read-only until it is back');
       }
       return toResponse(await handler({ request, session, params: await context.params }));
     } catch (error) {

@@ -35,7 +35,7 @@ export function sessionOrTokenRoute<P extends RouteParams = RouteParams>(
   return async (request: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     try {
       if (!READ_METHODS.has(request.method)) throw new ApiError('forbidden', 'this route is read-only');
-      const caller = sessionOrBearerCaller(request, token.value());
+      const caller = await sessionOrBearerCaller(request, token.value());
       if (!caller) throw new ApiError('unauthorized', `sign in first, or send Authorization: Bearer $${token.variable}`);
       return await handler({ request, caller, params: await context.params });
     } catch (error) {

@@ -1,10 +1,10 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { NextRequest } from 'next/server';
-import { getEnv } from '@/lib/env';
 import { bearerTokenMatches } from './bearer-token';
+import { resolveSession } from './current-session';
 import { hasRole, type Role } from './roles';
-import { SESSION_COOKIE, verifySessionToken, type Session } from './session-token';
+import type { Session } from './session';
 
 /** Paths anyone may open: the on-call health page, probes, and the sign-in flow. */
 export const PUBLIC_PATHS = ['/health', '/api/health', '/api/ready', '/login', '/api/auth/login'] as const;
@@ -35,8 +35,8 @@ export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((publicPath) => pathname === publicPath || pathname.startsWith(`${publicPath}/`)) || isBearerTokenPath(pathname);
 }
 
-export function sessionFromRequest(request: NextRequest): Session | null {
-  return verifySessionToken(request.cookies.get(SESSION_COOKIE)?.value, getEnv().SHARDSCOPE_SESSION_SECRET);
+export function sessionFromRequest(request: NextRequest): Promise<Session | null> {
+  return resolveSession(request.cookies);
 }
 
 /** Who asked: a signed-in person, or an app holding the read-only app token. */
@@ -46,8 +46,8 @@ export type RouteCaller = { kind: 'session'; session: Session } | { kind: 'app-t
  * A signed-in session, else a matching `Authorization: Bearer` token, else null.
  * A session wins when both are sent; an unset token (undefined) matches nothing.
  */
-export function sessionOrBearerCaller(request: NextRequest, expectedToken: string | undefined): RouteCaller | null {
-  const session = sessionFromRequest(request);
+export async function sessionOrBearerCaller(request: NextRequest, expectedToken: string | undefined): Promise<RouteCaller | null> {
+  const session = await sessionFromRequest(request);
   if (session) return { kind: 'session', session };
   if (bearerTokenMatches(request.headers.get('authorization'), expectedToken)) return { kind: 'app-token' };
   return null;
@@ -55,8 +55,7 @@ export function sessionOrBearerCaller(request: NextRequest, expectedToken: strin
 
 /** For server components: the signed-in session, or a redirect to /login. */
 export async function requirePageSession(required: Role = 'viewer'): Promise<Session> {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  const session = verifySessionToken(token, getEnv().SHARDSCOPE_SESSION_SECRET);
+  const session = await resolveSession(await cookies());
   if (!session) redirect('/login');
   if (!hasRole(session.role, required)) redirect('/');
   return session;

@@ -1,31 +1,20 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { getEnv } from '@/lib/env';
+import { getControlPool } from '@/lib/control/db';
+import { decoyPasswordHash, verifyPassword } from './password-hash';
 import type { Role } from './roles';
 
 /**
- * Local sign-in: one user per role, named after it, passwords from the env.
- * (The Supabase provider will map Supabase users to roles the same way.)
+ * Local sign-in: a user of the control DB's console_users with the right
+ * password and not disabled. Unknown names are checked against a decoy hash,
+ * so the answer and its timing are the same for a wrong name and a wrong password.
  */
-
-function passwordsByUser(): Partial<Record<Role, string>> {
-  const env = getEnv();
-  return {
-    admin: env.SHARDSCOPE_ADMIN_PASSWORD,
-    operator: env.SHARDSCOPE_OPERATOR_PASSWORD,
-    viewer: env.SHARDSCOPE_VIEWER_PASSWORD,
-  };
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** The role the credentials grant, or null. Compares in constant time. */
-export function authenticateLocalUser(username: string, password: string): Role | null {
-  const passwords = passwordsByUser();
-  const role = (Object.keys(passwords) as Role[]).find((candidate) => candidate === username);
-  const expected = role ? passwords[role] : undefined;
-  // Compare against something even for unknown users, so timing does not reveal which names exist.
-  const matches = timingSafeEqual(digest(password), digest(expected ?? '\u0000no-such-user'));
-  return role && expected && matches ? role : null;
+export async function authenticateLocalUser(name: string, password: string): Promise<{ name: string; role: Role } | null> {
+  const { rows } = await getControlPool().query<{ role: Role; password_hash: string; disabled: boolean }>(
+    'select role, password_hash, disabled from console_users where name = $1',
+    [name],
+  );
+  const user = rows[0];
+  const matches = await verifyPassword(password, user?.password_hash ?? (await decoyPasswordHash()));
+  if (!user || !matches || user.disabled) return null;
+  await getControlPool().query('update console_users set last_sign_in_at = now() where name = $1', [name]);
+  return { name, role: user.role };
 }

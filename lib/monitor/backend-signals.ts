@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAudit, type AuditResult } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import type { NodeConfig, ShardConfig } from '@/lib/fleet/fleet-file';
 import { CONSOLE_APPLICATION_NAME, describeNodeError, queryNode } from '@/lib/fleet/node-pools';
 import { QUERY_PREVIEW_CHARS } from './activity-thresholds';

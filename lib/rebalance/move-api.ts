@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAudit, writeAuditWith } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { findShard } from '@/lib/fleet/topology';
 import { checkMoveCapacity } from './move-capacity';

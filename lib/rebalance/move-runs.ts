@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { confirmShape, refusalAsApiError, requireActiveTarget, requireMoveReadiness, requireUuid } from './move-api';
 import { TENANT_MOVE_COLUMNS, toTenantMove, withReplicationLag, type TenantMoveRow, type TenantMoveView } from './move-read';

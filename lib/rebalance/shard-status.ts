@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { withControlTransaction } from '@/lib/control/db';
 import { SETTABLE_SHARD_STATUSES, type ShardStatus, type ShardStatusChange } from './rebalance-model';
 

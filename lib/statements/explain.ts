@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAudit, type AuditEntry, type AuditResult } from '@/lib/auth/audit';
 import { hasRole } from '@/lib/auth/roles';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { requireFleetNode, withReadOnlyNodeSession } from './node-session';
 import { planTreeFromExplain } from './plan-tree';
 import { parseStatementText, StatementTextError, type StatementText } from './statement-text';

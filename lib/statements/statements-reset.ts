@@ -2,7 +2,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAudit, type AuditResult } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { getFleetEnv } from '@/lib/env';
 import type { NodeConfig, ShardConfig } from '@/lib/fleet/fleet-file';
 import { CONSOLE_APPLICATION_NAME, describeNodeError } from '@/lib/fleet/node-pools';

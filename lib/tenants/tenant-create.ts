@@ -3,7 +3,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { getControlPool, inTransaction, withControlTransaction } from '@/lib/control/db';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { withShardOwnerClient } from '@/lib/fleet/shard-owner';

@@ -1,6 +1,6 @@
 import { ApiError } from '@/lib/api/errors';
 import { writeAuditWith } from '@/lib/auth/audit';
-import type { Session } from '@/lib/auth/session-token';
+import type { Session } from '@/lib/auth/session';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import { getFleetEnv } from '@/lib/env';
 import { sessionsNowCtes } from './directory-search-sql';

@@ -5,6 +5,7 @@ import { readFleetFile, type FleetFile } from '@/lib/fleet/fleet-file';
 import { sampleShard } from '@/lib/history/sample-shard';
 import { samplingSlot } from '@/lib/jobs/slots';
 import { migrateFleet } from '@/lib/migrate/migrate-fleet';
+import { seedTestSessions } from './console-requests';
 import { fleetFilePath, sandboxDir } from './sandbox';
 
 /**
@@ -56,6 +57,7 @@ export function ownControlDb(database: string): OwnControlDb {
         await client.query(`create database ${pg.escapeIdentifier(database)}`);
       });
       await migrateFleet(fleet);
+      await withDatabase(fleet.control.url, seedTestSessions);
     },
     async drop() {
       await withDatabase(sandboxFleet.control.url, (client) => client.query(`drop database if exists ${pg.escapeIdentifier(database)} with (force)`));

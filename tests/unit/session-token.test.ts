@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { hasRole } from '@/lib/auth/roles';
 import { isSameOrigin } from '@/lib/auth/origin';
-import { createSessionToken, verifySessionToken, type Session } from '@/lib/auth/session-token';
+import { createSessionToken, verifySessionToken, type SessionClaims } from '@/lib/auth/session-token';
 
 const secret = 'unit-test-secret-unit-test-secret-42';
-const session: Session = { user: 'admin', role: 'admin', issuedAt: 1000, expiresAt: 2000 };
+const session: SessionClaims = { sid: 'unit-test-session-id-0123456789', user: 'admin', role: 'admin', issuedAt: 1000, expiresAt: 2000 };
 
 describe('session tokens', () => {
   it('round-trips a signed session', () => {
