@@ -38,6 +38,7 @@ function controlUnavailable(): ApiError {
  */
 export async function signIn(username: string, password: string, client: SignInClient): Promise<SignedIn> {
   const env = getEnv();
+  if (env.SHARDSCOPE_AUTH_PROVIDER !== 'local') throw new ApiError('conflict', 'this console signs in through Supabase Auth', 'username');
   const name = username.trim().toLowerCase();
   const detail = { address: client.address };
 

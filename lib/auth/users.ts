@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { ApiError } from '@/lib/api/errors';
 import { getControlPool, withControlTransaction } from '@/lib/control/db';
+import { getEnv } from '@/lib/env';
 import { writeAudit, writeAuditWith } from './audit';
 import { hashPassword } from './password-hash';
 import type { Role } from './roles';
@@ -42,7 +43,15 @@ function toUser(row: Record<string, unknown>): ConsoleUser {
   };
 }
 
+/** With Supabase Auth, people and their roles live in the Supabase project: these local users do not apply. */
+function assertLocalProvider(): void {
+  if (getEnv().SHARDSCOPE_AUTH_PROVIDER !== 'local') {
+    throw new ApiError('conflict', "users are managed in Supabase Auth (a user's role is app_metadata.shardscope_role there), not in the console");
+  }
+}
+
 export async function listUsers(): Promise<ConsoleUser[]> {
+  assertLocalProvider();
   const { rows } = await getControlPool().query(`${SELECT_USERS} order by u.name`);
   return rows.map(toUser);
 }
@@ -54,6 +63,7 @@ async function readUser(db: Pick<pg.Pool, 'query'>, name: string): Promise<Conso
 }
 
 export async function createUser(input: { name: string; role: Role; password: string }, actor: Session): Promise<ConsoleUser> {
+  assertLocalProvider();
   const passwordHash = await hashPassword(input.password);
   const created = await withControlTransaction(async (client) => {
     const { rowCount } = await client.query(
@@ -82,6 +92,7 @@ export async function createUser(input: { name: string; role: Role; password: st
  * rows are locked first, so two such edits at once cannot both pass.
  */
 export async function updateUser(name: string, change: UserChange, actor: Session): Promise<ConsoleUser> {
+  assertLocalProvider();
   const passwordHash = change.password === undefined ? null : await hashPassword(change.password);
   try {
     return await withControlTransaction(async (client) => {
@@ -138,6 +149,7 @@ export async function updateUser(name: string, change: UserChange, actor: Sessio
 
 /** "Sign out everywhere": ends every session of the user; audited with the count. */
 export async function signOutEverywhere(name: string, actor: Session): Promise<{ sessionsEnded: number }> {
+  assertLocalProvider();
   return withControlTransaction(async (client) => {
     await readUser(client, name);
     const sessionsEnded = await revokeAllUserSessions(client, name, 'sign_out_everywhere');

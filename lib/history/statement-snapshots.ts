@@ -1,4 +1,4 @@
-import { getControlPool } from '@/lib/control/db';
+import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { primaryOf } from '@/lib/fleet/topology';
 import { readStatements, type StatementReading } from '@/lib/monitor/statements-snapshot';
@@ -109,9 +109,7 @@ export async function snapshotStatements(shard: ShardConfig, at: Date): Promise<
   );
 
   await ensurePartitionFor(db, 'statement_snapshots', at);
-  const client = await db.connect();
-  try {
-    await client.query('begin');
+  await withControlTransaction(async (client) => {
     const texts = new Map(kept.map((statement) => [statement.statementHash, statement.query]));
     await client.query(INSERT_TEXTS_SQL, [[...texts.keys()], [...texts.values()]]);
     await client.query(INSERT_SNAPSHOT_ROWS_SQL, [at, shard.id, primary.id, JSON.stringify(kept.map(snapshotRow))]);
@@ -121,12 +119,6 @@ export async function snapshotStatements(shard: ShardConfig, at: Date): Promise<
       at,
       JSON.stringify(kept.map(({ queryid, username, dbname, toplevel, calls }) => ({ queryid, username, dbname, toplevel, calls }))),
     ]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return { shardId: shard.id, nodeId: primary.id, at: at.toISOString(), statementsSeen: reading.statements.length, statementsKept: kept.length };
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { getControlPool } from '@/lib/control/db';
+import { getControlPool, withControlTransaction } from '@/lib/control/db';
 import type { ShardConfig } from '@/lib/fleet/fleet-file';
 import { readCurrentHourCounters, type HourCounters } from './hour-counters';
 
@@ -150,22 +150,12 @@ export async function syncTenantCounters(shard: ShardConfig, now: Date = new Dat
   const redisMs = Math.round(performance.now() - redisStarted);
 
   const writeStarted = performance.now();
-  let tenantsChanged = 0;
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  try {
-    await client.query('begin');
-    for (const chunk of idChunks) tenantsChanged += await upsertChunk(client, hour, now, chunk, counters);
-    await client.query(RECORD_SYNC_SQL, [shard.id, hour, now, ids.length, tenantsChanged]);
-    await client.query('commit');
-  } catch (error) {
-    failure = error as Error;
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    // A client that failed mid-transaction is discarded, not handed to the next page's query.
-    client.release(failure);
-  }
+  const tenantsChanged = await withControlTransaction(async (client) => {
+    let changed = 0;
+    for (const chunk of idChunks) changed += await upsertChunk(client, hour, now, chunk, counters);
+    await client.query(RECORD_SYNC_SQL, [shard.id, hour, now, ids.length, changed]);
+    return changed;
+  });
 
   return {
     shardId: shard.id,
