@@ -49,6 +49,11 @@
 #   ports.env              ports, RUN_DIR, paths: for other scripts and tests
 #   fleet.json             the console's fleet file (mode 600); every node's metricsUrl
 #                          is the node exporter (they all share this host)
+# Run as root from a checkout the postgres OS user cannot traverse (a clone under
+# /root, say), a new sandbox keeps pg/, log/, archive/, pgbouncer/ and run/ in
+# /var/lib/shardscope/<name>-<hash of the checkout's path> (owned by postgres, mode
+# 700) and links them from $DIR; `up` prints one line naming it, `down --purge`
+# deletes it. ports.env records it as DATA_DIR.
 #
 # Roles (password $SANDBOX_PASSWORD): shardscope_admin (superuser), shardscope_monitor
 # (pg_monitor, pg_signal_backend), and on shard primaries app and replicator.
@@ -66,6 +71,7 @@ REPO=$(dirname "$(dirname "$SCRIPT_PATH")")
 SANDBOX_NAME=${SANDBOX_NAME:-demo}
 DIR=$REPO/.sandbox/$SANDBOX_NAME
 LOCK_FILE=$REPO/.sandbox/.$SANDBOX_NAME.lock   # serialises mutating commands
+DATA_ROOT=/var/lib/shardscope   # relocated DATA_DIRs (see resolve_data_dir)
 SHARDS=(1 2)
 NODES=(control shard-1-primary shard-1-replica-1 shard-2-primary shard-2-replica-1)
 START_TIMEOUT=30      # s, Postgres start

@@ -75,11 +75,16 @@ cmd_down() {
   if [ "$purge" = 1 ]; then
     [ -n "$SANDBOX_NAME" ] && [ "$DIR" = "$REPO/.sandbox/$SANDBOX_NAME" ] || die "refusing to purge '$DIR'"
     if [ "$RUN_DIR" != "$DIR/run" ] && [[ "$RUN_DIR" == /tmp/shardscope-* ]]; then rm -rf "$RUN_DIR"; fi
+    if [ "$DATA_DIR" != "$DIR" ]; then
+      [[ "$DATA_DIR" =~ ^$DATA_ROOT/$SANDBOX_NAME-[0-9a-f]{12}$ ]] || die "refusing to purge '$DATA_DIR'"
+      rm -rf "$DATA_DIR"
+      say "purged $DATA_DIR"
+    fi
     rm -rf "$DIR"
     rm -f "$LOCK_FILE"
     say "purged $DIR"
   else
-    say "stopped (data kept in $DIR)"
+    say "stopped (data kept in $DATA_DIR)"
   fi
 }
 

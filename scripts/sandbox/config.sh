@@ -1,12 +1,14 @@
 # shellcheck shell=bash
 # Configuration derived from the environment, sourced by scripts/sandbox.sh
 # (function definitions only). setup_config validates SANDBOX_NAME, resolves the
-# base port (an existing sandbox keeps the one recorded in ports.env) and the unix
-# socket directory (RUN_DIR, shortened under /tmp when the path would be too long),
-# checks SANDBOX_MAX_CONNECTIONS, and sets BASE, CONTROL_PORT, REDIS_PORT,
-# NODE_EXPORTER_PORT and MAX_CONNECTIONS. The rest maps shards and node ids to
-# ports, data and WAL archive directories, logs and shard numbers, checks node ids,
-# and loads SANDBOX_PASSWORD from secrets.env.
+# base port (an existing sandbox keeps the one recorded in ports.env), where the
+# files of the postgres OS user live (DATA_DIR: $DIR, or a directory of its own
+# under /var/lib/shardscope when root runs us from a checkout that user cannot
+# reach), the unix socket directory (RUN_DIR, shortened under /tmp when the path
+# would be too long), checks SANDBOX_MAX_CONNECTIONS, and sets BASE, CONTROL_PORT,
+# REDIS_PORT, NODE_EXPORTER_PORT and MAX_CONNECTIONS. The rest maps shards and node
+# ids to ports, data and WAL archive directories, logs and shard numbers, checks
+# node ids, and loads SANDBOX_PASSWORD from secrets.env.
 
 # An existing sandbox keeps the base port it was created with (ports.env): `up`
 # with another one fails; the other commands just use the recorded one.
@@ -27,11 +29,38 @@ resolve_base_port() {
     die "SANDBOX_BASE_PORT must be a number between 1024 and 65500 (got '$BASE')"
 }
 
+# The postgres OS user reaches PATH when it may search the nearest existing
+# directory on the way there (and so every directory above it).
+postgres_reaches() {
+  local path=$1
+  while [ ! -e "$path" ]; do path=$(dirname "$path"); done
+  runuser -u postgres -- test -x "$path" 2>/dev/null
+}
+
+# Everything the postgres OS user opens (data directories, WAL archive, logs,
+# PgBouncer's config, secrets and pid files, sockets) lives under DATA_DIR. That is
+# $DIR, unless root runs us from a checkout the postgres user cannot traverse (a
+# clone under /root, say): then a new sandbox keeps them in a directory of its own
+# under $DATA_ROOT, named after the sandbox and a hash of the checkout's path (two
+# clones never share one), reached from $DIR through symlinks (pg, log, archive,
+# pgbouncer, run) which also record the choice for later commands. A sandbox that
+# already has data directories in $DIR keeps them there.
+resolve_data_dir() {
+  local cmd=$1
+  DATA_DIR=$DIR
+  if [ -L "$DIR/pg" ]; then
+    DATA_DIR=$(dirname "$(readlink "$DIR/pg")")
+  elif [ "$cmd" = up ] && [ "$IS_ROOT" = 1 ] && ! compgen -G "$DIR/pg/*/PG_VERSION" >/dev/null &&
+      ! postgres_reaches "$(dirname "$DIR")"; then
+    DATA_DIR=$DATA_ROOT/$SANDBOX_NAME-$(printf '%s' "$REPO" | sha1sum | cut -c1-12)
+  fi
+}
+
 # The unix socket path ($RUN_DIR/.s.PGSQL.NNNNN) must fit in 107 bytes.
 resolve_run_dir() {
-  local candidate=$DIR/run socket_name=/.s.PGSQL.65535
-  if [ -L "$candidate" ]; then
-    RUN_DIR=$(readlink "$candidate")
+  local candidate=$DATA_DIR/run socket_name=/.s.PGSQL.65535
+  if [ -L "$DIR/run" ]; then
+    RUN_DIR=$(readlink "$DIR/run")
   elif [ $((${#candidate} + ${#socket_name})) -le 107 ]; then
     RUN_DIR=$candidate
   else
@@ -50,6 +79,7 @@ resolve_max_connections() {
 setup_config() {
   [[ "$SANDBOX_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "bad SANDBOX_NAME '$SANDBOX_NAME'"
   resolve_base_port "$1"
+  resolve_data_dir "$1"
   resolve_run_dir
   resolve_max_connections
   CONTROL_PORT=$BASE
@@ -70,9 +100,9 @@ node_port() {
   esac
 }
 node_shard() { local s=${1#shard-}; echo "${s%%-*}"; }
-node_dir() { echo "$DIR/pg/$1"; }
-archive_dir() { echo "$DIR/archive/$1"; }
-node_log() { echo "$DIR/log/$1.log"; }
+node_dir() { echo "$DATA_DIR/pg/$1"; }
+archive_dir() { echo "$DATA_DIR/archive/$1"; }
+node_log() { echo "$DATA_DIR/log/$1.log"; }
 is_replica() { [[ "$1" == *-replica-* ]]; }
 
 check_node_id() {

@@ -39,7 +39,7 @@ start_node_exporter() {
       --web.disable-exporter-metrics \
       --collector.disable-defaults --collector.cpu --collector.meminfo --collector.filesystem \
       --collector.filesystem.fs-types-exclude='^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$' \
-      </dev/null >>"$DIR/log/node-exporter.log" 2>&1 || die "[node-exporter] failed to start"
+      </dev/null >>"$DATA_DIR/log/node-exporter.log" 2>&1 || die "[node-exporter] failed to start"
   fi
   for ((i = 0; i < SERVICE_TIMEOUT * 10; i++)); do
     if node_exporter_running; then
@@ -49,7 +49,7 @@ start_node_exporter() {
     fi
     sleep 0.1
   done
-  log_tail "$DIR/log/node-exporter.log"
+  log_tail "$DATA_DIR/log/node-exporter.log"
   die "[node-exporter] does not serve /metrics on port $NODE_EXPORTER_PORT"
 }
 

@@ -5,7 +5,7 @@
 # daemonised as the postgres OS user, and start waits until our own process answers
 # SHOW VERSION on its admin console. Stopped through its pid file.
 
-bouncer_dir() { echo "$DIR/pgbouncer/shard-$1"; }
+bouncer_dir() { echo "$DATA_DIR/pgbouncer/shard-$1"; }
 bouncer_pid() { pidfile_pid "$(bouncer_dir "$1")/pgbouncer.pid"; }
 bouncer_running() { pid_alive "$(bouncer_pid "$1")" "$(bouncer_dir "$1")/pgbouncer.ini"; }
 
@@ -22,7 +22,7 @@ listen_addr = 127.0.0.1
 listen_port = $(bouncer_port "$n")
 unix_socket_dir = $RUN_DIR
 pidfile = $bdir/pgbouncer.pid
-logfile = $DIR/log/pgbouncer-shard-$n.log
+logfile = $DATA_DIR/log/pgbouncer-shard-$n.log
 auth_type = scram-sha-256
 auth_file = $bdir/userlist.txt
 admin_users = shardscope_admin
@@ -54,7 +54,7 @@ start_bouncer() {
     write_bouncer_config "$n"
     say "[pgbouncer shard-$n] starting on port $(bouncer_port "$n")"
     as_pg "$PGBOUNCER_BIN" -d -q "$bdir/pgbouncer.ini" </dev/null >/dev/null 2>&1 || {
-      log_tail "$DIR/log/pgbouncer-shard-$n.log"
+      log_tail "$DATA_DIR/log/pgbouncer-shard-$n.log"
       die "[pgbouncer shard-$n] failed to start"
     }
   fi
@@ -67,7 +67,7 @@ start_bouncer() {
     fi
     sleep 0.1
   done
-  log_tail "$DIR/log/pgbouncer-shard-$n.log"
+  log_tail "$DATA_DIR/log/pgbouncer-shard-$n.log"
   die "[pgbouncer shard-$n] does not answer SHOW VERSION on port $(bouncer_port "$n")"
 }
 

@@ -102,7 +102,7 @@ write_sandbox_conf() {
   # archive_command quotes the path for sh and would expand a % in it.
   [[ "$archive" != *[\'%]* ]] || die "the sandbox path '$DIR' must not contain ' or %"
   mkdir -p "$archive"
-  if [ "$IS_ROOT" = 1 ]; then chown postgres:postgres "$DIR/archive" "$archive"; fi
+  if [ "$IS_ROOT" = 1 ]; then chown postgres:postgres "$DATA_DIR/archive" "$archive"; fi
   sandbox_conf "$node" "$max_connections" | as_pg tee "$dir/sandbox.conf.tmp" >/dev/null
   as_pg mv "$dir/sandbox.conf.tmp" "$dir/sandbox.conf"
   if ! grep -qxF "$include" "$dir/postgresql.conf"; then
@@ -151,8 +151,8 @@ ensure_initdb() {
   say "[$node] initdb"
   if ! as_pg "$PG_BIN/initdb" -D "$tmp" -U postgres -E UTF8 --locale=C \
       --auth-local=trust --auth-host=scram-sha-256 --no-sync --no-instructions \
-      >"$DIR/log/initdb-$node.log" 2>&1; then
-    log_tail "$DIR/log/initdb-$node.log"
+      >"$DATA_DIR/log/initdb-$node.log" 2>&1; then
+    log_tail "$DATA_DIR/log/initdb-$node.log"
     die "[$node] initdb failed"
   fi
   pg_settings "$node" | as_pg tee -a "$tmp/postgresql.conf" >/dev/null

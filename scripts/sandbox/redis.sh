@@ -14,8 +14,8 @@ start_redis() {
     rm -f "$(redis_pidfile)"
     say "[redis] starting on port $REDIS_PORT"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-      --pidfile "$(redis_pidfile)" --dir "$DIR/redis" --logfile "$DIR/log/redis.log" </dev/null >/dev/null 2>&1 || {
-      log_tail "$DIR/log/redis.log"
+      --pidfile "$(redis_pidfile)" --dir "$DIR/redis" --logfile "$DATA_DIR/log/redis.log" </dev/null >/dev/null 2>&1 || {
+      log_tail "$DATA_DIR/log/redis.log"
       die "[redis] failed to start"
     }
   fi
@@ -27,7 +27,7 @@ start_redis() {
     fi
     sleep 0.1
   done
-  log_tail "$DIR/log/redis.log"
+  log_tail "$DATA_DIR/log/redis.log"
   die "[redis] does not answer PING on port $REDIS_PORT"
 }
 

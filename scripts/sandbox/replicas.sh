@@ -21,8 +21,8 @@ ensure_replica() {
   say "[$node] pg_basebackup from port $(primary_port "$n") (slot $slot)"
   if ! PGPASSWORD=$SANDBOX_PASSWORD as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$(primary_port "$n")" \
       -U replicator -D "$tmp" -R -S "$slot" -X stream --checkpoint=fast --no-sync \
-      >"$DIR/log/basebackup-$node.log" 2>&1; then
-    log_tail "$DIR/log/basebackup-$node.log"
+      >"$DATA_DIR/log/basebackup-$node.log" 2>&1; then
+    log_tail "$DATA_DIR/log/basebackup-$node.log"
     die "[$node] pg_basebackup failed"
   fi
   rm -f "$tmp/sandbox_bootstrapped"
