@@ -18,14 +18,6 @@ const INSERT_AUDIT_ROW = `
   insert into audit_log (actor, actor_role, action, target, result, detail)
   values ($1, $2, $3, $4, $5, $6)`;
 
-/** $2: an action prefix (e.g. 'alert_rule.'), or null for every action. starts_with: no LIKE wildcards to escape. */
-const SELECT_RECENT_AUDIT_ROWS = `
-  select id, at, actor, actor_role, action, target, result, detail
-  from audit_log
-  where ($2::text is null or starts_with(action, $2::text))
-  order by id desc
-  limit $1`;
-
 export async function writeAudit(entry: AuditEntry): Promise<void> {
   await writeAuditWith(getControlPool(), entry);
 }
@@ -42,6 +34,7 @@ export async function writeAuditWith(db: Pick<Pool, 'query'>, entry: AuditEntry)
   ]);
 }
 
+/** A stored row, as the audit API (lib/audit) returns it. */
 export interface AuditRow {
   id: string;
   at: string;
@@ -51,23 +44,4 @@ export interface AuditRow {
   target: string | null;
   result: AuditResult;
   detail: Record<string, unknown>;
-}
-
-export interface AuditFilter {
-  /** Only actions starting with this, e.g. 'alert_rule.' for every alert rule change. */
-  actionPrefix?: string;
-}
-
-export async function listRecentAudit(limit: number, filter: AuditFilter = {}): Promise<AuditRow[]> {
-  const { rows } = await getControlPool().query(SELECT_RECENT_AUDIT_ROWS, [limit, filter.actionPrefix ?? null]);
-  return rows.map((row) => ({
-    id: String(row.id),
-    at: new Date(row.at).toISOString(),
-    actor: row.actor,
-    actorRole: row.actor_role,
-    action: row.action,
-    target: row.target,
-    result: row.result,
-    detail: row.detail,
-  }));
 }

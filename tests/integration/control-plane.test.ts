@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { listRecentAudit, writeAudit } from '@/lib/auth/audit';
+import { listAuditPage } from '@/lib/audit/audit-log';
+import { writeAudit } from '@/lib/auth/audit';
 import { getControlPool } from '@/lib/control/db';
 import { checkReadiness } from '@/lib/control/readiness';
 import { getFleet } from '@/lib/fleet/topology';
@@ -59,7 +60,9 @@ describe('control plane', () => {
   it('writes audit rows and reads them back newest first', async () => {
     await writeAudit({ actor: 'it-admin', actorRole: 'admin', action: 'test.first', result: 'ok', detail: { n: 1 } });
     await writeAudit({ actor: 'it-admin', actorRole: 'admin', action: 'test.second', target: 'shard-1', result: 'refused' });
-    const [newest, previous] = await listRecentAudit(2);
+    const {
+      entries: [newest, previous],
+    } = await listAuditPage({}, 2);
     expect(newest).toMatchObject({ action: 'test.second', target: 'shard-1', result: 'refused' });
     expect(previous).toMatchObject({ action: 'test.first', detail: { n: 1 } });
   });

@@ -1,15 +1,14 @@
-import { z } from 'zod';
 import { apiRoute, parseSearchParams } from '@/lib/api/handler';
-import { listRecentAudit } from '@/lib/auth/audit';
+import { auditQuerySchema } from '@/lib/audit/audit-filter';
+import { exportAuditCsv } from '@/lib/audit/audit-export';
+import { listAuditPage } from '@/lib/audit/audit-log';
 
-const auditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** An action prefix: `?action=alert_rule.` lists alert rule changes only. */
-  action: z.string().min(1).max(100).optional(),
-});
-
-/** The audit log names people and what they did: admins only. */
-export const GET = apiRoute('admin', async ({ request }) => {
-  const { limit, action } = parseSearchParams(request, auditQuery);
-  return { entries: await listRecentAudit(limit, { actionPrefix: action }) };
+/**
+ * The audit log names people and what they did: admins only. One page of
+ * JSON (`after` continues it), or with `format=csv` the whole filter as a file.
+ */
+export const GET = apiRoute('admin', async ({ request, session }) => {
+  const { limit, format, ...filter } = parseSearchParams(request, auditQuerySchema);
+  if (format === 'csv') return exportAuditCsv(filter, session);
+  return listAuditPage(filter, limit);
 });
