@@ -42,12 +42,33 @@ const fleetEnvShape = {
 const webEnvShape = {
   ...fleetEnvShape,
   SHARDSCOPE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  SHARDSCOPE_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
+  /** Required with the local provider (checked below); Supabase Auth has no local users. */
+  SHARDSCOPE_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SHARDSCOPE_OPERATOR_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SHARDSCOPE_VIEWER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SHARDSCOPE_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   /** 'local': users in the control DB (the default). 'supabase': Supabase Auth of the platform project. */
   SHARDSCOPE_AUTH_PROVIDER: z.enum(['local', 'supabase']).default('local'),
+  /** The platform project's URL (Project Settings → API), e.g. https://abcd.supabase.co; required with Supabase Auth. */
+  SHARDSCOPE_SUPABASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL (the project URL, e.g. https://abcd.supabase.co)' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  /** The project's publishable key (sb_publishable_…, or the legacy anon key): it is sent to browsers, so never a secret key. */
+  SHARDSCOPE_SUPABASE_PUBLISHABLE_KEY: z.string().min(20, 'must be the project\'s publishable key').optional(),
+  /**
+   * The project's legacy JWT secret, for projects still signing with HS256;
+   * unset = only tokens signed by the project's asymmetric keys (its JWKS) count.
+   */
+  SHARDSCOPE_SUPABASE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (the project\'s legacy JWT secret)').optional(),
+  /** The `aud` the console accepts: Supabase Auth gives signed-in users 'authenticated'. */
+  SHARDSCOPE_SUPABASE_JWT_AUDIENCE: z.string().min(1).default('authenticated'),
+  /** OAuth/SSO providers enabled on the project that the sign-in page offers, comma-separated (e.g. "github,google"). */
+  SHARDSCOPE_SUPABASE_OAUTH_PROVIDERS: z
+    .string()
+    .regex(/^\s*[a-z_]+\s*(,\s*[a-z_]+\s*)*$/, 'must be provider names separated by commas, e.g. "github,google"')
+    .transform((list) => list.split(',').map((name) => name.trim()))
+    .default([]),
   /** A local session unused this long ends (an open console page polls, so it stays in use). */
   SHARDSCOPE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   /** Failed sign-ins allowed per user name and per client address within the window (seed document 001: 5 per 15 min). */
@@ -63,7 +84,18 @@ const webEnvShape = {
 };
 
 const fleetEnvSchema = z.object(fleetEnvShape);
-const envSchema = z.object(webEnvShape);
+/** What each provider needs: local users need the first admin's password; Supabase Auth needs the project to talk to. */
+const envSchema = z.object(webEnvShape).superRefine((env, context) => {
+  const required = (field: keyof typeof webEnvShape, message: string) => {
+    if (env[field] === undefined) context.addIssue({ code: 'custom', path: [field], message });
+  };
+  if (env.SHARDSCOPE_AUTH_PROVIDER === 'local') {
+    required('SHARDSCOPE_ADMIN_PASSWORD', 'required with the local auth provider (the first admin\'s password)');
+  } else {
+    required('SHARDSCOPE_SUPABASE_URL', 'required with SHARDSCOPE_AUTH_PROVIDER=supabase (the project URL)');
+    required('SHARDSCOPE_SUPABASE_PUBLISHABLE_KEY', 'required with SHARDSCOPE_AUTH_PROVIDER=supabase (the project\'s publishable key)');
+  }
+});
 
 export type FleetEnv = z.infer<typeof fleetEnvSchema>;
 export type Env = z.infer<typeof envSchema>;

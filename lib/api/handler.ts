@@ -4,6 +4,7 @@ import { writeAudit } from '@/lib/auth/audit';
 import { isSameOrigin } from '@/lib/auth/origin';
 import { sessionFromRequest } from '@/lib/auth/guard';
 import { hasRole, type Role } from '@/lib/auth/roles';
+import { noRoleRefusal } from '@/lib/auth/supabase/no-role';
 import type { Session } from '@/lib/auth/session';
 import { ApiError } from './errors';
 
@@ -92,7 +93,7 @@ export function apiRoute<P extends RouteParams = RouteParams>(
     const session = await sessionFromRequest(request);
     try {
       try {
-        if (!session) throw new ApiError('unauthorized', 'sign in first');
+        if (!session) throw (await noRoleRefusal(request.cookies)) ?? new ApiError('unauthorized', 'sign in first');
         if (!hasRole(session.role, required)) throw new ApiError('forbidden', `this needs the ${required} role`);
         if (MUTATING_METHODS.has(request.method)) assertSameOrigin(request);
       } catch (refusal) {

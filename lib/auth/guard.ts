@@ -6,8 +6,8 @@ import { resolveSession } from './current-session';
 import { hasRole, type Role } from './roles';
 import type { Session } from './session';
 
-/** Paths anyone may open: the on-call health page, probes, and the sign-in flow. */
-export const PUBLIC_PATHS = ['/health', '/api/health', '/api/ready', '/login', '/api/auth/login'] as const;
+/** Paths anyone may open: the on-call health page, probes, and the sign-in flow (local form, Supabase's OAuth/SSO return). */
+export const PUBLIC_PATHS = ['/health', '/api/health', '/api/ready', '/login', '/api/auth/login', '/auth/callback'] as const;
 
 /**
  * Routes for machine clients (Prometheus): no session cookie, a bearer token

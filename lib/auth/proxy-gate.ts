@@ -14,6 +14,10 @@ export interface ProxyAuth {
 }
 
 export async function proxyAuth(request: NextRequest): Promise<ProxyAuth> {
+  if (getEnv().SHARDSCOPE_AUTH_PROVIDER === 'supabase') {
+    const { proxySupabaseAuth } = await import('./supabase/proxy-refresh');
+    return proxySupabaseAuth(request);
+  }
   const claims = verifySessionToken(request.cookies.get(SESSION_COOKIE)?.value, getEnv().SHARDSCOPE_SESSION_SECRET);
   return { signedIn: claims !== null, applyCookies: () => {} };
 }

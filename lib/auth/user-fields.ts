@@ -14,8 +14,9 @@ export const userName = z
 /** 12+ characters: long enough to resist the throttled guessing the sign-in allows, no composition rules. */
 export const newPassword = z.string().min(12, 'must be at least 12 characters').max(256, 'must be at most 256 characters');
 
+/** A user name from the path (Next has already decoded it: a second decode would throw on a literal '%'). */
 export function userNameParam(raw: string): string {
-  const parsed = userName.safeParse(decodeURIComponent(raw));
+  const parsed = userName.safeParse(raw);
   if (!parsed.success) throw new ApiError('bad_request', `name: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'name');
   return parsed.data;
 }

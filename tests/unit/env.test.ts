@@ -27,6 +27,50 @@ describe('env', () => {
   });
 });
 
+describe('env with Supabase Auth', () => {
+  const supabase = {
+    SHARDSCOPE_SESSION_SECRET: valid.SHARDSCOPE_SESSION_SECRET,
+    SHARDSCOPE_AUTH_PROVIDER: 'supabase',
+    SHARDSCOPE_SUPABASE_URL: 'https://abcd.supabase.co/',
+    SHARDSCOPE_SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_0123456789abcdefghij',
+  };
+
+  it('keeps the local provider the default, which still needs the admin password', () => {
+    expect(parseEnv(valid).SHARDSCOPE_AUTH_PROVIDER).toBe('local');
+    expect(() => parseEnv({ ...valid, SHARDSCOPE_ADMIN_PASSWORD: undefined })).toThrow(/SHARDSCOPE_ADMIN_PASSWORD: required with the local auth provider/);
+  });
+
+  it('needs no admin password with Supabase Auth, and reads the project settings', () => {
+    const env = parseEnv(supabase);
+    expect(env.SHARDSCOPE_ADMIN_PASSWORD).toBeUndefined();
+    expect(env.SHARDSCOPE_SUPABASE_URL).toBe('https://abcd.supabase.co');
+    expect(env.SHARDSCOPE_SUPABASE_JWT_AUDIENCE).toBe('authenticated');
+    expect(env.SHARDSCOPE_SUPABASE_JWT_SECRET).toBeUndefined();
+    expect(env.SHARDSCOPE_SUPABASE_OAUTH_PROVIDERS).toEqual([]);
+  });
+
+  it('names the project URL and the publishable key when Supabase Auth lacks them', () => {
+    const { SHARDSCOPE_SUPABASE_URL: _url, SHARDSCOPE_SUPABASE_PUBLISHABLE_KEY: _key, ...withoutProject } = supabase;
+    expect(() => parseEnv(withoutProject)).toThrow(/SHARDSCOPE_SUPABASE_URL: required with SHARDSCOPE_AUTH_PROVIDER=supabase.*SHARDSCOPE_SUPABASE_PUBLISHABLE_KEY: required/);
+    expect(() => parseEnv({ ...supabase, SHARDSCOPE_SUPABASE_URL: '' })).toThrow(/SHARDSCOPE_SUPABASE_URL: required/);
+  });
+
+  it('refuses a project URL that is not http(s)', () => {
+    expect(() => parseEnv({ ...supabase, SHARDSCOPE_SUPABASE_URL: 'abcd.supabase.co' })).toThrow(/SHARDSCOPE_SUPABASE_URL: must be an http\(s\) URL/);
+    expect(() => parseEnv({ ...supabase, SHARDSCOPE_SUPABASE_URL: 'ftp://abcd.supabase.co' })).toThrow(/SHARDSCOPE_SUPABASE_URL/);
+  });
+
+  it('splits the OAuth providers and refuses a list that is not names and commas', () => {
+    expect(parseEnv({ ...supabase, SHARDSCOPE_SUPABASE_OAUTH_PROVIDERS: 'github, google' }).SHARDSCOPE_SUPABASE_OAUTH_PROVIDERS).toEqual(['github', 'google']);
+    expect(() => parseEnv({ ...supabase, SHARDSCOPE_SUPABASE_OAUTH_PROVIDERS: 'github;google' })).toThrow(/SHARDSCOPE_SUPABASE_OAUTH_PROVIDERS/);
+  });
+
+  it('names a legacy JWT secret that is too short', () => {
+    expect(() => parseEnv({ ...supabase, SHARDSCOPE_SUPABASE_JWT_SECRET: 'short' })).toThrow(/SHARDSCOPE_SUPABASE_JWT_SECRET: must be at least 32 characters/);
+    expect(parseEnv({ ...supabase, SHARDSCOPE_SUPABASE_JWT_SECRET: 's'.repeat(40) }).SHARDSCOPE_SUPABASE_JWT_SECRET).toBe('s'.repeat(40));
+  });
+});
+
 describe('fleet env (what the worker needs)', () => {
   it('needs no logins and applies the sampling defaults', () => {
     const env = parseFleetEnv({});

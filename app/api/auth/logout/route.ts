@@ -1,15 +1,19 @@
 import { NextResponse } from 'next/server';
 import { apiRoute } from '@/lib/api/handler';
 import { clearSessionCookie } from '@/lib/auth/session-cookie';
-import { signOutLocalSession } from '@/lib/auth/sign-out';
+import { signOutLocalSession, signOutSupabaseSession } from '@/lib/auth/sign-out';
 
-/** Ends the current session server-side (a copied cookie stops working) and clears the cookie. */
+/** Ends the current session server-side (a copied cookie stops working) and clears its cookies. */
 export const POST = apiRoute(
   'viewer',
   async ({ request, session }) => {
-    await signOutLocalSession(request.cookies, session);
     const response = NextResponse.json({ signedOut: true });
-    clearSessionCookie(response);
+    if (session.provider === 'supabase') {
+      await signOutSupabaseSession(request.cookies, session, response);
+    } else {
+      await signOutLocalSession(request.cookies, session);
+      clearSessionCookie(response);
+    }
     return response;
   },
   { allowDegraded: true },
