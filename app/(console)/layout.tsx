@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { FiringBadge } from '@/components/alerts/FiringBadge';
+import { DegradedBanner } from '@/components/auth/DegradedBanner';
 import { SignOutButton } from '@/components/auth/SignOutButton';
 import { requirePageSession } from '@/lib/auth/guard';
 
@@ -23,6 +24,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               <Link href="/settings/tiers">Tiers</Link>
               <Link href="/settings/alerts">Alert rules</Link>
               <Link href="/settings/notifications">Notifications</Link>
+              <Link href="/users">Users</Link>
+              <Link href="/audit">Audit</Link>
             </>
           ) : null}
           <Link href="/health">Public health</Link>
@@ -31,7 +34,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           {session.user} ({session.role}) <SignOutButton />
         </span>
       </div>
-      <main>{children}</main>
+      <main>
+        <DegradedBanner session={session} />
+        {children}
+      </main>
     </>
   );
 }

@@ -6,7 +6,16 @@ import { sessionFromRequest } from '@/lib/auth/guard';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import { noRoleRefusal } from '@/lib/auth/supabase/no-role';
 import type { Session } from '@/lib/auth/session';
+import { describeNodeError } from '@/lib/fleet/node-pools';
 import { ApiError } from './errors';
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03']);
+
+/** A server that went away (the control DB during an outage): 503, not a 500 that reads like a bug. */
+function isUnreachable(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return (code !== undefined && UNREACHABLE_CODES.has(code)) || /Connection terminated|timeout exceeded when trying to connect/i.test(message ?? '');
+}
 
 /**
  * Route handlers are: this wrapper (session, role, Origin on mutations, error
@@ -36,6 +45,10 @@ export function toErrorResponse(error: unknown): NextResponse {
     const field = issue?.path.join('.') || undefined;
     const apiError = new ApiError('bad_request', `${field ?? 'request'}: ${issue?.message ?? 'invalid'}`, field);
     return NextResponse.json(apiError.toBody(), { status: 400 });
+  }
+  if (isUnreachable(error)) {
+    const apiError = new ApiError('unavailable', `a database the console needs does not answer: ${describeNodeError(error)}`);
+    return NextResponse.json(apiError.toBody(), { status: 503 });
   }
   console.error('[api] unexpected error', error);
   return NextResponse.json(new ApiError('internal', 'internal error').toBody(), { status: 500 });
