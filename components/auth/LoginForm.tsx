@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { ApiClientError, postJson } from '@/lib/api/client';
+import { CredentialFields } from './CredentialFields';
 
 export function LoginForm() {
   const [error, setError] = useState<string | null>(null);
@@ -23,22 +24,7 @@ export function LoginForm() {
 
   return (
     <form onSubmit={onSubmit}>
-      <label>
-        User
-        <input name="username" type="text" autoComplete="username" autoCapitalize="none" spellCheck={false} required autoFocus />
-      </label>
-      <label>
-        Password
-        <input name="password" type="password" autoComplete="current-password" required />
-      </label>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="submit" disabled={pending}>
-        {pending ? 'Signing in…' : 'Sign in'}
-      </button>
+      <CredentialFields userLabel="User" userField="username" userType="text" error={error} pending={pending} />
     </form>
   );
 }

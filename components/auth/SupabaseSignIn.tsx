@@ -3,6 +3,7 @@
 import { createBrowserClient } from '@supabase/ssr';
 import type { Provider } from '@supabase/supabase-js';
 import { useState, type FormEvent } from 'react';
+import { CredentialFields } from './CredentialFields';
 
 export interface SupabaseProjectProps {
   supabaseUrl: string;
@@ -62,22 +63,7 @@ export function SupabaseSignIn({ supabaseUrl, publishableKey, oauthProviders, si
   return (
     <>
       <form onSubmit={onSubmit} data-testid="supabase-sign-in">
-        <label>
-          Email
-          <input name="email" type="email" autoComplete="username" autoCapitalize="none" spellCheck={false} required autoFocus />
-        </label>
-        <label>
-          Password
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
-        {error ? (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <button type="submit" disabled={pending}>
-          {pending ? 'Signing in…' : 'Sign in'}
-        </button>
+        <CredentialFields userLabel="Email" userField="email" userType="email" error={error} pending={pending} />
       </form>
       {oauthProviders.length > 0 ? (
         <div style={{ display: 'grid', gap: 8, marginTop: 16 }}>
