@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { Providers } from './providers';
 import './globals.css';
@@ -8,7 +9,11 @@ export const metadata: Metadata = {
   description: 'Console for a multi-tenant, sharded PostgreSQL fleet',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, so that Next can put this request's CSP
+  // nonce (proxy.ts) on its scripts; a page prerendered at build time (/login,
+  // not-found) would carry none and the CSP would refuse its scripts.
+  await connection();
   return (
     <html lang="en">
       <body>

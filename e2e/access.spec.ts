@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import { E2E_PASSWORDS } from './e2e-env';
 import { signInApi } from './helpers';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import type { AlertRule } from '@/lib/alerts/alert-model';
 import type { AlertRuleList } from '@/lib/alerts/rule-validation';
 import { E2E_BASE_URL } from './e2e-env';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import pg from 'pg';
 import type { AlertEvent, AlertRule } from '@/lib/alerts/alert-model';
 import { E2E_BASE_URL, E2E_SANDBOX } from './e2e-env';

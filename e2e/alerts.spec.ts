@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import pg from 'pg';
 import type { AlertContext, AlertEvent, AlertMachineState } from '@/lib/alerts/alert-model';
 import type { FiringSummary } from '@/lib/alerts/events-query';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import pg from 'pg';
 import type { BalanceReport, Plan } from '@/lib/rebalance/rebalance-model';
 import type { TenantDetail } from '@/lib/tenants/tenant-model';

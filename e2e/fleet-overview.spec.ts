@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import { sandbox, signInThroughTheForm } from './helpers';
 
 test('an admin signs in and sees 2 shards and 4 nodes, all up, with live numbers', async ({ page }) => {

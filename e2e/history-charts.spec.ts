@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import { signInThroughTheForm } from './helpers';
 
 // The worker beside the server samples every 2 s (SHARDSCOPE_SAMPLE_INTERVAL_S in e2e-env.ts) and the

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import type { TenantMoveView } from '@/lib/rebalance/move-read';
 import type { RunDetail } from '@/lib/rebalance/move-runs';
 import type { BalanceReport } from '@/lib/rebalance/rebalance-model';

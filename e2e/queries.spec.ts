@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import { loadStatementsFor } from '@/lib/demo/load-queries';
 import { connectAsApp } from './fleet-db';
 import { signInThroughTheForm } from './helpers';

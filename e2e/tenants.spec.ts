@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './csp-guard';
 import type { Limits, TenantDirectoryPage, TenantUsage, TierList } from '@/lib/tenants/tenant-model';
 import { E2E_BASE_URL } from './e2e-env';
 import { sandbox, signInThroughTheForm } from './helpers';
