@@ -29,6 +29,8 @@ test('a replica whose postmaster stops turns "down" within one poll, and back "u
 
 test('a wrong password is refused on the form', async ({ page }) => {
   await page.goto('/login');
+  // A name nobody has: one failure counts against it and this browser's address (127.0.0.1), never against admin.
+  await page.getByLabel('User').fill('nobody-here');
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'wrong' })).toHaveText('wrong user name or password');
